@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - the differences between the kernels edu supports (6.1, 6.12).
+ *
+ * Everything version-dependent is decided here, so the rest of the module
+ * is written against one API.
+ */
+#ifndef _EDU_COMPAT_H
+#define _EDU_COMPAT_H
+
+#include <linux/version.h>
+
+/*
+ * Linux 6.10 folded accept()'s flags and kern arguments into struct
+ * proto_accept_arg (commit "net: have do_accept() take a struct
+ * proto_accept_arg argument").
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define EDU_HAVE_PROTO_ACCEPT_ARG 1
+#else
+#define EDU_HAVE_PROTO_ACCEPT_ARG 0
+#endif
+
+#endif /* _EDU_COMPAT_H */
