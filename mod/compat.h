@@ -15,7 +15,7 @@
  * proto_accept_arg (commit "net: have do_accept() take a struct
  * proto_accept_arg argument").
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
 #define EDU_HAVE_PROTO_ACCEPT_ARG 1
 #else
 #define EDU_HAVE_PROTO_ACCEPT_ARG 0

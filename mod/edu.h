@@ -80,7 +80,7 @@ struct edu_sock {
 	struct socket *shadow;
 	struct list_head accept_queue;
 	struct list_head accept_node;
-	spinlock_t accept_lock;
+	spinlock_t accept_lock;		/* protects accept_queue */
 	struct edu_tcb tcb;
 };
 
@@ -104,8 +104,8 @@ static inline struct edu_sock *edu_sk(const struct sock *sk)
 struct edu_net {
 	struct net *net;
 	struct list_head sk_list;
-	spinlock_t sk_list_lock;
-	struct mutex bind_lock;
+	spinlock_t sk_list_lock;	/* protects sk_list */
+	struct mutex bind_lock;		/* protects bind_hash */
 	struct hlist_head bind_hash[1 << EDU_BIND_HASH_BITS];
 };
 

@@ -65,6 +65,7 @@ static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
 static int edu_seq_show(struct seq_file *seq, void *v)
 {
 	struct edu_net *en = edu_pernet(seq_file_net(seq));
+
 	if (v == &en->sk_list) {
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
 		return 0;

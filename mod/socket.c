@@ -22,7 +22,7 @@
 
 #include "edu.h"
 
-static struct proto_ops edu_stream_ops __ro_after_init;
+static const struct proto_ops edu_stream_ops;
 
 /**
  * edu_set_state() - move a socket to a new TCP state
@@ -36,6 +36,7 @@ static struct proto_ops edu_stream_ops __ro_after_init;
  */
 void edu_set_state(struct sock *sk, int state)
 {
+	/* Pairs with the acquire in inet_sk_state_load(). */
 	smp_store_release(&sk->sk_state, state);
 }
 
@@ -429,13 +430,19 @@ static int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	return -ENOTCONN;
 }
 
-/* No socket ioctls yet: fall through to the generic device ioctls. */
+/* No socket ioctls yet: the socket core tries the device ioctls next. */
 static int edu_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
 	return -ENOIOCTLCMD;
 }
 
-static struct proto_ops edu_stream_ops __ro_after_init = {
+/*
+ * .family is the default AF_EDU: the socket core reads the family from
+ * edu_family_ops, which follows the module parameter; nothing it does with
+ * our sockets looks at proto_ops.family.
+ */
+static const struct proto_ops edu_stream_ops = {
+	.family		= PF_EDU,
 	.owner		= THIS_MODULE,
 	.release	= edu_release,
 	.bind		= edu_bind,
@@ -470,10 +477,9 @@ struct net_proto_family edu_family_ops __ro_after_init = {
  * @family: the AF_* number the module registers (module parameter)
  *
  * Called once from module init, before sock_register(); afterwards the
- * operation tables are read-only.
+ * family operations are read-only.
  */
 void edu_socket_init_family(int family)
 {
-	edu_stream_ops.family = family;
 	edu_family_ops.family = family;
 }

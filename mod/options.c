@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * options.c - TCP option parsing and writing, RFC 9293 section 3.2.
+ *
+ * Options may appear on any segment (MUST-5).  Unknown options carrying a
+ * length are skipped (MUST-6).  A malformed length never makes the parser
+ * read outside the option space (MUST-7): the segment is reported bad and
+ * the caller drops and counts it.  Options that only mean something on a
+ * SYN (MSS, window scale, SACK-permitted) are ignored elsewhere, as Linux
+ * does (RFC 9293 section 3.7.1, RFC 7323 section 2.2).
+ */
+#include <linux/errno.h>
+#include <linux/types.h>
+
+#include "options.h"
+
+static u16 edu_get_be16(const u8 *p)
+{
+	return (u16)(p[0] << 8 | p[1]);
+}
+
+static u32 edu_get_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+/* Record one option of known kind whose length was already checked. */
+static void edu_option_record(const u8 *opt, bool syn,
+			      struct edu_tcp_options *out)
+{
+	switch (opt[0]) {
+	case EDU_OPT_MSS:
+		if (!syn)
+			break;
+		out->mss = edu_get_be16(opt + 2);
+		out->saw_mss = true;
+		break;
+	case EDU_OPT_WSCALE:
+		if (!syn)
+			break;
+		out->wscale = opt[2] > EDU_MAX_WSCALE ? EDU_MAX_WSCALE : opt[2];
+		out->saw_wscale = true;
+		break;
+	case EDU_OPT_SACK_PERM:
+		if (syn)
+			out->sack_ok = true;
+		break;
+	case EDU_OPT_TIMESTAMP:
+		out->tsval = edu_get_be32(opt + 2);
+		out->tsecr = edu_get_be32(opt + 6);
+		out->saw_tstamp = true;
+		break;
+	}
+}
+
+/* The length a known option kind must have, or 0 for any length >= 2. */
+static unsigned int edu_option_fixed_len(u8 kind)
+{
+	switch (kind) {
+	case EDU_OPT_MSS:
+		return EDU_OPTLEN_MSS;
+	case EDU_OPT_WSCALE:
+		return EDU_OPTLEN_WSCALE;
+	case EDU_OPT_SACK_PERM:
+		return EDU_OPTLEN_SACK_PERM;
+	case EDU_OPT_TIMESTAMP:
+		return EDU_OPTLEN_TIMESTAMP;
+	}
+	return 0;
+}
+
+/**
+ * edu_options_parse() - parse the options of one TCP segment
+ * @opt: the option bytes (after the 20-byte fixed header)
+ * @len: their number, at most EDU_MAX_OPTION_SPACE
+ * @syn: whether the segment carries SYN
+ * @out: filled with what was found; cleared first
+ *
+ * A known option with the wrong length is skipped by its length field,
+ * like an unknown one, as Linux does; only lengths that cannot be walked
+ * (below 2, or past the end) make the option space malformed.
+ *
+ * Return: 0, or -EINVAL if the option space is malformed.
+ */
+int edu_options_parse(const u8 *opt, unsigned int len, bool syn,
+		      struct edu_tcp_options *out)
+{
+	unsigned int i = 0;
+
+	*out = (struct edu_tcp_options){};
+	if (len > EDU_MAX_OPTION_SPACE)
+		return -EINVAL;
+
+	while (i < len) {
+		unsigned int optlen, fixed;
+		u8 kind = opt[i];
+
+		if (kind == EDU_OPT_EOL)
+			break;
+		if (kind == EDU_OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (len - i < 2)
+			return -EINVAL;
+		optlen = opt[i + 1];
+		if (optlen < 2 || optlen > len - i)
+			return -EINVAL;
+		fixed = edu_option_fixed_len(kind);
+		if (fixed && optlen == fixed)
+			edu_option_record(opt + i, syn, out);
+		i += optlen;
+	}
+	return 0;
+}
+
+/**
+ * edu_options_write_syn() - write the options of a SYN or SYN-ACK
+ * @buf: at least EDU_MAX_OPTION_SPACE bytes
+ * @mss: the MSS to offer (RFC 9293 section 3.7.1, MUST-14)
+ *
+ * Return: the number of bytes written, a multiple of 4 as the data offset
+ * requires.
+ */
+unsigned int edu_options_write_syn(u8 *buf, u16 mss)
+{
+	buf[0] = EDU_OPT_MSS;
+	buf[1] = EDU_OPTLEN_MSS;
+	buf[2] = mss >> 8;
+	buf[3] = mss & 0xff;
+	return EDU_OPTLEN_MSS;
+}
