@@ -29,13 +29,15 @@ module:
 tools:
 	$(MAKE) -C tools
 
-lint:
+# These need the kernel source's checkers and kselftest harness: setup
+# provides them (and returns at once when everything is there).
+lint: setup
 	scripts/lint
 
-unit:
+unit: setup
 	$(MAKE) -C selftests/unit run
 
-selftests:
+selftests: setup
 	$(MAKE) -C selftests/edu
 
 setup:
