@@ -47,12 +47,15 @@ static struct hlist_head *edu_bind_bucket(struct edu_net *en, u16 port)
 
 /*
  * Would @sk, bound to @addr:@port, clash with @sk2 already there?  The
- * rules of inet_csk_bind_conflict(): addresses overlap when either is the
+ * rules of inet_bind_conflict(): addresses overlap when either is the
  * wildcard or they are equal; devices when either is unbound or they are
- * the same; SO_REUSEADDR on both lets them share unless either listens.
+ * the same; SO_REUSEADDR on both lets them share unless @sk2 listens.  The
+ * same test serves bind() and listen() (where Linux re-checks the port):
+ * the first of several SO_REUSEADDR sockets may listen, the others then
+ * may neither listen nor bind.
  */
 static bool edu_bind_conflict(const struct sock *sk, __be32 addr,
-			      bool listening, const struct sock *sk2)
+			      const struct sock *sk2)
 {
 	__be32 addr2 = sk2->sk_rcv_saddr;
 
@@ -63,21 +66,21 @@ static bool edu_bind_conflict(const struct sock *sk, __be32 addr,
 		return false;
 	if (addr && addr2 && addr != addr2)
 		return false;
-	if (sk->sk_reuse && sk2->sk_reuse && !listening &&
+	if (sk->sk_reuse && sk2->sk_reuse &&
 	    inet_sk_state_load(sk2) != TCP_LISTEN)
 		return false;
 	return true;
 }
 
 static bool edu_port_in_use(struct edu_net *en, const struct sock *sk,
-			    __be32 addr, u16 port, bool listening)
+			    __be32 addr, u16 port)
 {
 	struct edu_sock *other;
 
 	lockdep_assert_held(&en->bind_lock);
 	hlist_for_each_entry(other, edu_bind_bucket(en, port), bind_node) {
 		if (other->inet.inet_num == port &&
-		    edu_bind_conflict(sk, addr, listening, &other->inet.sk))
+		    edu_bind_conflict(sk, addr, &other->inet.sk))
 			return true;
 	}
 	return false;
@@ -149,7 +152,7 @@ int edu_port_bind(struct sock *sk, __be32 addr, u16 port)
 		return PTR_ERR(shadow);
 
 	mutex_lock(&en->bind_lock);
-	if (edu_port_in_use(en, sk, addr, bound, false)) {
+	if (edu_port_in_use(en, sk, addr, bound)) {
 		mutex_unlock(&en->bind_lock);
 		edu_shadow_release(shadow);
 		return -EADDRINUSE;
@@ -168,53 +171,83 @@ int edu_port_bind(struct sock *sk, __be32 addr, u16 port)
 	return 0;
 }
 
+/*
+ * Replace the shadow of bound @sk by one bound to the same address and port
+ * with SO_REUSEADDR set to @reuse.  If that cannot be had, fall back to the
+ * other setting; if the port itself is lost (taken by someone else in the
+ * moment it was free), unbind @sk.  Return: 0 or -EADDRINUSE.
+ */
+static int edu_shadow_rebind(struct sock *sk, bool reuse)
+{
+	struct edu_sock *esk = edu_sk(sk);
+	u16 port = inet_sk(sk)->inet_num;
+	struct socket *shadow;
+	u16 bound;
+
+	edu_shadow_release(esk->shadow);
+	shadow = edu_shadow_bind(sk, sk->sk_rcv_saddr, port, reuse, &bound);
+	if (IS_ERR(shadow))
+		shadow = edu_shadow_bind(sk, sk->sk_rcv_saddr, port, !reuse,
+					 &bound);
+	if (IS_ERR(shadow)) {
+		esk->shadow = NULL;
+		edu_port_unbind(sk);
+		return -EADDRINUSE;
+	}
+	esk->shadow = shadow;
+	return 0;
+}
+
 /**
  * edu_port_listen() - check that a bound socket may listen on its port
  * @sk: a bound AF_EDU socket about to enter LISTEN, locked by the caller
  *
- * A listening port cannot be shared through SO_REUSEADDR (Linux re-checks
- * the bind at listen() time).  Against AF_EDU sockets the table tells; for
- * kernel TCP the shadow, if bound with SO_REUSEADDR, is re-bound without
- * it, so kernel TCP's bind() and its own listen() re-check see the port as
- * exclusively held.  If another socket took the port in between, the bind
- * is lost and listen() fails, as it would in Linux.
+ * Linux re-checks the port at listen() time: another socket already
+ * listening there forbids it, SO_REUSEADDR or not.  Against AF_EDU sockets
+ * the table tells.  So that kernel TCP also sees the port as held by a
+ * listener (its SO_REUSEADDR sockets must then be refused), a shadow bound
+ * with SO_REUSEADDR is re-bound without it.  That fails only while other
+ * non-listening SO_REUSEADDR sockets share the port, which Linux allows
+ * too; the shadow then keeps SO_REUSEADDR.
  *
  * Return: 0 or -EADDRINUSE.
  */
 int edu_port_listen(struct sock *sk)
 {
 	struct edu_net *en = edu_pernet(sock_net(sk));
-	struct edu_sock *esk = edu_sk(sk);
-	__be32 addr = sk->sk_rcv_saddr;
-	u16 port = inet_sk(sk)->inet_num;
-	struct socket *shadow;
 	bool in_use;
-	u16 bound;
 
 	sock_owned_by_me(sk);
 	mutex_lock(&en->bind_lock);
-	in_use = edu_port_in_use(en, sk, addr, port, true);
+	in_use = edu_port_in_use(en, sk, sk->sk_rcv_saddr,
+				 inet_sk(sk)->inet_num);
 	mutex_unlock(&en->bind_lock);
 	if (in_use)
 		return -EADDRINUSE;
-	if (!esk->shadow->sk->sk_reuse)
+	if (!edu_sk(sk)->shadow->sk->sk_reuse)
 		return 0;
+	return edu_shadow_rebind(sk, false);
+}
 
-	edu_shadow_release(esk->shadow);
-	shadow = edu_shadow_bind(sk, addr, port, false, &bound);
-	if (IS_ERR(shadow)) {
-		/* Keep the bind if we can, as a failed listen() does. */
-		shadow = edu_shadow_bind(sk, addr, port, true, &bound);
-		if (IS_ERR(shadow)) {
-			esk->shadow = NULL;
-			edu_port_unbind(sk);
-		} else {
-			esk->shadow = shadow;
-		}
-		return -EADDRINUSE;
+/**
+ * edu_port_unlisten() - a listener has stopped listening but stays bound
+ * @sk: the AF_EDU socket, locked by the caller
+ *
+ * As tcp_set_state(TCP_CLOSE): a port that bind() did not choose
+ * explicitly (SOCK_BINDPORT_LOCK) is given up.  Otherwise the port stays
+ * bound, and SO_REUSEADDR sharing is possible again, so the shadow gets
+ * its SO_REUSEADDR back.
+ */
+void edu_port_unlisten(struct sock *sk)
+{
+	sock_owned_by_me(sk);
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK)) {
+		edu_port_unbind(sk);
+		return;
 	}
-	esk->shadow = shadow;
-	return 0;
+	if (sk->sk_reuse && edu_sk(sk)->shadow &&
+	    !edu_sk(sk)->shadow->sk->sk_reuse)
+		edu_shadow_rebind(sk, true);
 }
 
 /**
@@ -236,6 +269,7 @@ void edu_port_unbind(struct sock *sk)
 		edu_shadow_release(esk->shadow);
 		esk->shadow = NULL;
 	}
-	/* As __inet_put_port(): the socket no longer has a port. */
+	/* The socket no longer has a port (__inet_put_port()). */
 	inet_sk(sk)->inet_num = 0;
+	inet_sk(sk)->inet_sport = 0;
 }

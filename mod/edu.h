@@ -149,6 +149,7 @@ void edu_set_state(struct sock *sk, int state);
 /* bind.c */
 int edu_port_bind(struct sock *sk, __be32 addr, u16 port);
 int edu_port_listen(struct sock *sk);
+void edu_port_unlisten(struct sock *sk);
 void edu_port_unbind(struct sock *sk);
 void edu_bind_net_init(struct edu_net *en);
 

@@ -36,8 +36,9 @@ static void edu_seq_stop(struct seq_file *seq, void *v)
 }
 
 /*
- * The queue columns mean what they mean for TCP: bytes not yet acknowledged
- * and not yet read, or for a listener the accept queue and its limit.
+ * The queue columns mean what they mean in /proc/net/tcp: bytes not yet
+ * acknowledged and bytes not yet read; for a listener, nothing and the
+ * accept queue's length.
  */
 static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
 {
@@ -47,7 +48,7 @@ static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
 
 	if (state == TCP_LISTEN) {
 		rx_queue = READ_ONCE(sk->sk_ack_backlog);
-		tx_queue = READ_ONCE(sk->sk_max_ack_backlog);
+		tx_queue = 0;
 	} else {
 		rx_queue = sk_rmem_alloc_get(sk);
 		tx_queue = READ_ONCE(sk->sk_wmem_queued);

@@ -104,11 +104,14 @@ static int edu_create(struct net *net, struct socket *sock, int protocol,
 	return 0;
 }
 
-/* Stop listening: called with the socket lock held. */
+/*
+ * Stop listening (shutdown(SHUT_RD) or close()): called with the socket
+ * lock held.  Blocked accept() callers see the state change and return
+ * EINVAL.
+ */
 static void edu_listen_stop(struct sock *sk)
 {
 	edu_set_state(sk, TCP_CLOSE);
-	/* Blocked accept() callers see the state change and return EINVAL. */
 	sk->sk_state_change(sk);
 }
 
@@ -372,7 +375,9 @@ static __poll_t edu_poll(struct file *file, struct socket *sock,
 
 /*
  * shutdown() as inet_shutdown(): on a listener SHUT_RD (or SHUT_RDWR)
- * stops listening and wakes accept(); on an unconnected socket ENOTCONN.
+ * stops listening and wakes accept(); on an unconnected socket ENOTCONN,
+ * though the shutdown bits are still recorded and poll() waiters woken, as
+ * Linux does so that other threads polling the socket see EPOLLHUP.
  */
 static int edu_shutdown(struct socket *sock, int how)
 {
@@ -387,13 +392,19 @@ static int edu_shutdown(struct socket *sock, int how)
 	lock_sock(sk);
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
-		if (how & RCV_SHUTDOWN)
+		if (how & RCV_SHUTDOWN) {
 			edu_listen_stop(sk);
+			edu_port_unlisten(sk);
+		}
 		break;
-	default:
+	case TCP_CLOSE:
 		err = -ENOTCONN;
+		fallthrough;
+	default:
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 		break;
 	}
+	sk->sk_state_change(sk);
 	release_sock(sk);
 	return err;
 }

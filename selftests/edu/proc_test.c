@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * proc_test.c - /proc/net/edu (one line per AF_EDU socket of the network
+ * namespace, laid out as /proc/net/tcp), network namespaces, and the live
+ * object counts in /sys/kernel/edu/objects.
+ */
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "edu_test.h"
+
+/* The line /proc/net/edu must show for @l's values, byte for byte. */
+static void expected_line(const struct edu_proc_line *l, char *buf, size_t n)
+{
+	snprintf(buf, n,
+		 "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu",
+		 l->sl, l->laddr, l->lport, l->raddr, l->rport, l->st,
+		 l->tx_queue, l->rx_queue, l->tr, l->when, l->retrnsmt, l->uid,
+		 l->timeout, l->inode);
+}
+
+static int first_line(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(buf, n, f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+TEST_F(edu, proc__header)
+{
+	char edu[256], tcp[256];
+	size_t n;
+
+	ASSERT_EQ(0, first_line(EDU_PROC, edu, sizeof(edu)));
+	ASSERT_EQ(0, strncmp(edu, EDU_PROC_HEADER, strlen(EDU_PROC_HEADER)))
+		TH_LOG("header: '%s'", edu);
+	/* The same columns as kernel TCP's (which pads with blanks). */
+	ASSERT_EQ(0, first_line("/proc/net/tcp", tcp, sizeof(tcp)));
+	n = strlen(tcp);
+	while (n && tcp[n - 1] == ' ')
+		tcp[--n] = '\0';
+	n = strlen(edu);
+	while (n && edu[n - 1] == ' ')
+		edu[--n] = '\0';
+	ASSERT_STREQ(tcp, edu);
+}
+
+TEST_F(edu, proc__empty_namespace)
+{
+	ASSERT_EQ(0, edu_proc_count(EDU_PROC));
+}
+
+TEST_F(edu, proc__fresh_socket)
+{
+	struct edu_proc_line l;
+	char want[256];
+	int fd = edu_open(0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, edu_proc_count(EDU_PROC));
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(fd), &l));
+	ASSERT_EQ(0, l.sl);
+	ASSERT_EQ(0U, l.laddr);
+	ASSERT_EQ(0U, l.lport);
+	ASSERT_EQ(0U, l.raddr);
+	ASSERT_EQ(0U, l.rport);
+	ASSERT_EQ(EDU_ST_CLOSE, l.st);
+	ASSERT_EQ(0U, l.tx_queue);
+	ASSERT_EQ(0U, l.rx_queue);
+	ASSERT_EQ(0U, l.tr);
+	ASSERT_EQ(0UL, l.when);
+	ASSERT_EQ(0U, l.retrnsmt);
+	ASSERT_EQ(getuid(), (uid_t)l.uid);
+	ASSERT_EQ(0, l.timeout);
+	/* The layout of /proc/net/tcp, field widths included. */
+	expected_line(&l, want, sizeof(want));
+	ASSERT_STREQ(want, l.raw);
+}
+
+TEST_F(edu, proc__bound_socket)
+{
+	struct sockaddr_in sin = edu_sin("127.0.0.1", 0);
+	struct edu_proc_line l;
+	char addr[64];
+	int fd = edu_open(0);
+	int port;
+
+	ASSERT_LE(0, fd);
+	port = edu_free_port();
+	ASSERT_LT(0, port);
+	ASSERT_EQ(0, edu_bind_to(fd, "127.0.0.1", port));
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(fd), &l));
+	ASSERT_EQ(sin.sin_addr.s_addr, l.laddr);
+	ASSERT_EQ((unsigned int)port, l.lport);
+	ASSERT_EQ(EDU_ST_CLOSE, l.st);
+	snprintf(addr, sizeof(addr), " 0100007F:%04X 00000000:0000 07 ", port);
+	ASSERT_NE(NULL, strstr(l.raw, addr)) TH_LOG("line: '%s'", l.raw);
+}
+
+TEST_F(edu, proc__listener)
+{
+	struct edu_proc_line l;
+	int fd = edu_open(0);
+	int port;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, listen(fd, 3));
+	port = edu_local_port(fd);
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(fd), &l));
+	ASSERT_EQ(EDU_ST_LISTEN, l.st);
+	ASSERT_EQ(0U, l.laddr);
+	ASSERT_EQ((unsigned int)port, l.lport);
+	ASSERT_EQ(0U, l.rx_queue);	/* nothing waiting to be accepted */
+	/* Stopped listening, it shows closed again. */
+	ASSERT_EQ(0, shutdown(fd, SHUT_RD));
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(fd), &l));
+	ASSERT_EQ(EDU_ST_CLOSE, l.st);
+}
+
+/*
+ * A listener's line next to kernel TCP's for a listener of the same
+ * address and backlog: identical but for the port and the inode (and the
+ * columns that /proc/net/tcp adds after the inode).
+ */
+TEST_F(edu, proc__listener_like_tcp)
+{
+	struct edu_proc_line e, t;
+	char want[256];
+	int fd = edu_open(0), tcp = tcp_open();
+	FILE *f;
+	char buf[512];
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, tcp);
+	ASSERT_EQ(0, edu_bind_to(fd, "127.0.0.1", 0));
+	ASSERT_EQ(0, edu_bind_to(tcp, "127.0.0.1", 0));
+	ASSERT_EQ(0, listen(fd, 0));
+	ASSERT_EQ(0, listen(tcp, 0));
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(fd), &e));
+
+	f = fopen("/proc/net/tcp", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	ASSERT_TRUE(edu_proc_parse(buf, &t)) TH_LOG("tcp line: %s", buf);
+	ASSERT_EQ(edu_inode(tcp), t.inode);
+
+	t.lport = e.lport;
+	t.inode = e.inode;
+	expected_line(&t, want, sizeof(want));
+	ASSERT_STREQ(want, e.raw);
+}
+
+TEST_F(edu, proc__uid)
+{
+	struct edu_proc_line l;
+	int root = edu_open(0), fd;
+
+	ASSERT_LE(0, root);
+	ASSERT_EQ(0, edu_drop_privs());
+	fd = edu_open(0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(fd), &l));
+	ASSERT_EQ(EDU_NOBODY, l.uid);
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(root), &l));
+	ASSERT_EQ(0U, l.uid);
+}
+
+TEST_F(edu, proc__gone_after_close)
+{
+	unsigned long ino;
+	int fd = edu_open(0), other = edu_open(0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, listen(fd, 1));
+	ino = edu_inode(fd);
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, ino, NULL));
+	ASSERT_EQ(2, edu_proc_count(EDU_PROC));
+	ASSERT_EQ(0, edu_close(fd));
+	ASSERT_EQ(0, edu_proc_find(EDU_PROC, ino, NULL));
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(other), NULL));
+	ASSERT_EQ(1, edu_proc_count(EDU_PROC));
+	ASSERT_EQ(0, edu_close(other));
+	ASSERT_EQ(0, edu_proc_count(EDU_PROC));
+}
+
+/*
+ * Many sockets, read back in small pieces so that the listing is resumed
+ * many times: every socket exactly once, slots numbered 0, 1, 2...
+ */
+TEST_F(edu, proc__many_sockets)
+{
+	enum { N = 300 };
+	static unsigned long inodes[N];
+	static char text[N * 160 + 4096];
+	struct edu_proc_line l;
+	size_t len = 0;
+	ssize_t n;
+	char *line, *save;
+	int i, fd, lines = 0, found = 0;
+
+	for (i = 0; i < N; i++) {
+		fd = edu_open(0);
+		ASSERT_LE(0, fd);
+		inodes[i] = edu_inode(fd);
+		if (i % 3 == 0)
+			ASSERT_EQ(0, listen(fd, 1));
+	}
+	ASSERT_COUNTS(N, N / 3);
+
+	fd = open(EDU_PROC, O_RDONLY);
+	ASSERT_LE(0, fd);
+	while ((n = read(fd, text + len, 100)) > 0) {
+		len += n;
+		ASSERT_GT(sizeof(text) - 100, len);
+	}
+	close(fd);
+	ASSERT_EQ(0, n);
+	text[len] = '\0';
+
+	line = strtok_r(text, "\n", &save);	/* the header */
+	ASSERT_NE(NULL, line);
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		ASSERT_TRUE(edu_proc_parse(line, &l)) TH_LOG("line: %s", line);
+		ASSERT_EQ(lines, l.sl);
+		for (i = 0; i < N; i++) {
+			if (inodes[i] == l.inode) {
+				inodes[i] = 0;
+				found++;
+				break;
+			}
+		}
+		lines++;
+	}
+	ASSERT_EQ(N, lines);
+	ASSERT_EQ(N, found);
+}
+
+/* ---------------------------------------------------------- namespaces -- */
+
+/*
+ * A socket belongs to the namespace it was made in: it shows in that
+ * namespace's /proc/net/edu only, and ports are per namespace too.
+ */
+TEST_F(edu, proc__per_namespace)
+{
+	struct edu_proc_line l;
+	unsigned long ino_a, ino_b;
+	int a, b, port, parent;
+
+	parent = open("/proc/self/ns/net", O_RDONLY);
+	ASSERT_LE(0, parent);
+	edu_track(parent);
+
+	a = edu_open(0);
+	ASSERT_LE(0, a);
+	port = edu_free_port();
+	ASSERT_LT(0, port);
+	ASSERT_EQ(0, edu_bind_to(a, "127.0.0.1", port));
+	ino_a = edu_inode(a);
+
+	ASSERT_EQ(0, edu_new_netns());
+	ASSERT_EQ(0, edu_proc_count(EDU_PROC));
+	ASSERT_EQ(0, edu_proc_find(EDU_PROC, ino_a, NULL));
+
+	/* AF_EDU works here, and the parent's port is free here. */
+	b = edu_open(0);
+	ASSERT_LE(0, b);
+	ASSERT_EQ(0, edu_bind_to(b, "127.0.0.1", port)) TH_LOG("%s",
+							       strerror(errno));
+	ASSERT_EQ(0, listen(b, 1));
+	ASSERT_EQ(port, edu_local_port(b));
+	ino_b = edu_inode(b);
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, ino_b, &l));
+	ASSERT_EQ(EDU_ST_LISTEN, l.st);
+	ASSERT_EQ(1, edu_proc_count(EDU_PROC));
+	/* Kernel TCP of this namespace sees b's port as taken... */
+	ASSERT_ERRNO(EADDRINUSE, edu_tcp_bound("0.0.0.0", port, true));
+	ASSERT_COUNTS(2, 2);
+
+	/* ...and back in the parent, a is there and b is not. */
+	ASSERT_EQ(0, setns(parent, CLONE_NEWNET));
+	ASSERT_EQ(1, edu_proc_count(EDU_PROC));
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, ino_a, NULL));
+	ASSERT_EQ(0, edu_proc_find(EDU_PROC, ino_b, NULL));
+	ASSERT_ERRNO(EADDRINUSE, edu_tcp_bound("127.0.0.1", port, false));
+
+	/* b outlives every task of its namespace; closing it frees all. */
+	ASSERT_EQ(0, edu_close(b));
+	ASSERT_COUNTS(1, 1);
+}
+
+/* Many namespaces come and go with sockets in them; nothing is left. */
+TEST_F(edu, proc__namespace_teardown)
+{
+	int i, status;
+	pid_t pid;
+
+	for (i = 0; i < 4; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			int fd;
+
+			if (edu_new_netns())
+				_exit(1);
+			fd = socket(AF_EDU, SOCK_STREAM, 0);
+			if (fd < 0 || listen(fd, 1))
+				_exit(2);
+			if (edu_proc_count(EDU_PROC) != 1)
+				_exit(3);
+			/* Exit without closing: the exit closes it. */
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		ASSERT_EQ(0, WEXITSTATUS(status));
+	}
+	ASSERT_TRUE(edu_counts_settle_zero());
+}
+
+/* -------------------------------------------------------- live counts -- */
+
+TEST_F(edu, objects__counts)
+{
+	int a = edu_open(0), b = edu_open(0), c = edu_open(0);
+
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_LE(0, c);
+	ASSERT_COUNTS(3, 0);
+	ASSERT_EQ(0, edu_bind_to(a, "127.0.0.1", 0));
+	ASSERT_COUNTS(3, 1);
+	ASSERT_EQ(0, listen(b, 1));
+	ASSERT_COUNTS(3, 2);
+	/* Listening on a bound socket takes no second port. */
+	ASSERT_EQ(0, listen(a, 1));
+	ASSERT_COUNTS(3, 2);
+	ASSERT_EQ(0, edu_close(a));
+	ASSERT_COUNTS(2, 1);
+	ASSERT_EQ(0, edu_close(c));
+	ASSERT_COUNTS(1, 1);
+	ASSERT_EQ(0, edu_close(b));
+	ASSERT_COUNTS(0, 0);
+}
+
+TEST_F(edu, objects__reuseaddr_listen)
+{
+	int fd = edu_open(0);
+
+	ASSERT_LE(0, fd);
+	/* listen() re-binds the port without SO_REUSEADDR: still one port. */
+	ASSERT_EQ(0, edu_set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_EQ(0, edu_bind_to(fd, "127.0.0.1", 0));
+	ASSERT_COUNTS(1, 1);
+	ASSERT_EQ(0, listen(fd, 1));
+	ASSERT_COUNTS(1, 1);
+}
+
+TEST_F(edu, objects__read_only)
+{
+	/* The counts are for reading only. */
+	ASSERT_EQ(-1, open(EDU_SYSFS_OBJECTS "sockets", O_WRONLY));
+	ASSERT_EQ(-1, open(EDU_SYSFS_OBJECTS "ports", O_WRONLY));
+}
+
+TEST_HARNESS_MAIN
