@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -33,10 +34,23 @@
  * @snd_wl2: SND.WL2, segment acknowledgment number used for the last update
  * @iss: ISS, initial send sequence number
  * @rcv_nxt: RCV.NXT, next sequence number expected on an incoming segment
- * @rcv_wnd: RCV.WND, receive window we advertise
+ * @rcv_wnd: RCV.WND, receive window we last advertised
  * @rcv_up: RCV.UP, receive urgent pointer
  * @irs: IRS, initial receive sequence number
+ * @write_seq: sequence number after the last byte the application queued
+ * @copied_seq: sequence number of the next byte the application will read
+ * @rcv_wup: RCV.NXT when @rcv_wnd was advertised; the advertised right
+ *	edge is @rcv_wup + @rcv_wnd, which must never move left
+ * @max_wnd: largest window the peer ever offered (sender SWS avoidance)
  * @mss: effective send MSS (RFC 9293 section 3.7.1)
+ * @advmss: the MSS we offer, from the route's MTU
+ * @rto: current retransmission timeout, in jiffies
+ * @retransmits: expiries of the retransmission timer for the same data
+ * @delack_segs: full-sized segments received and not yet acknowledged
+ * @ack_pending: an ACK is owed to the peer (delayed-ACK timer running)
+ * @nodelay: TCP_NODELAY: Nagle's algorithm off
+ * @passive: the connection came from a listener (MUST-11: SYN-RECEIVED
+ *	returns to LISTEN on RST, only for passive opens)
  *
  * The names are the RFC's so that the code reads beside the specification.
  * All fields are written with the socket lock held (process context, or the
@@ -54,8 +68,41 @@ struct edu_tcb {
 	u32 rcv_wnd;
 	u32 rcv_up;
 	u32 irs;
+	u32 write_seq;
+	u32 copied_seq;
+	u32 rcv_wup;
+	u32 max_wnd;
 	u16 mss;
+	u16 advmss;
+	u32 rto;
+	u8 retransmits;
+	u8 delack_segs;
+	bool ack_pending;
+	bool nodelay;
+	bool passive;
 };
+
+/**
+ * struct edu_skb_cb - per-segment state, kept in skb->cb
+ * @seq: first sequence number (SEG.SEQ)
+ * @end_seq: SEG.SEQ + SEG.LEN (SYN and FIN count one each)
+ * @ack_seq: SEG.ACK of an incoming segment
+ * @wnd: SEG.WND of an incoming segment
+ * @flags: TCPHDR_* control bits
+ *
+ * On the write queue an skb is one segment's payload (at most one MSS),
+ * headers are added to a clone at transmission.  On the receive queue it
+ * is payload only, the headers pulled.
+ */
+struct edu_skb_cb {
+	u32 seq;
+	u32 end_seq;
+	u32 ack_seq;
+	u16 wnd;
+	u8 flags;
+};
+
+#define EDU_SKB_CB(skb) ((struct edu_skb_cb *)&((skb)->cb[0]))
 
 /**
  * struct edu_sock - an AF_EDU socket
@@ -67,10 +114,20 @@ struct edu_tcb {
  * @shadow: kernel TCP socket bound to our local port, so that kernel TCP
  *	and AF_EDU share one port space (see bind.c); NULL while unbound.
  *	Written under the socket lock and edu_net.bind_lock.
+ * @hash_node: link in edu_net.ehash (connections) or edu_net.lhash
+ *	(listeners); protected by edu_net.hash_lock.  A hashed socket holds a
+ *	reference on itself, dropped when unhashed.
  * @accept_queue: established children waiting for accept(); protected by
  *	@accept_lock, which the receive path may take in softirq
  * @accept_node: link of a child in its listener's @accept_queue
  * @accept_lock: protects @accept_queue
+ * @parent: for a child in SYN-RECEIVED, its listener (a reference held)
+ * @send_head: first skb of sk_write_queue not yet sent, or NULL
+ * @rtx_timer: retransmission timer; also the zero-window probe, the
+ *	FIN-WAIT-2 timeout of an orphan
+ * @delack_timer: delayed-ACK timer (RFC 9293 section 3.8.6.3)
+ * @unbind_work: gives up the port from process context when a connection
+ *	ends in softirq (shadow sockets cannot be released there)
  * @tcb: the transmission control block
  */
 struct edu_sock {
@@ -78,10 +135,44 @@ struct edu_sock {
 	struct list_head net_node;
 	struct hlist_node bind_node;
 	struct socket *shadow;
+	struct hlist_node hash_node;
 	struct list_head accept_queue;
 	struct list_head accept_node;
 	spinlock_t accept_lock;		/* protects accept_queue */
+	struct sock *parent;
+	struct sk_buff *send_head;
+	struct timer_list rtx_timer;
+	struct timer_list delack_timer;
+	struct work_struct unbind_work;
 	struct edu_tcb tcb;
+};
+
+/**
+ * struct edu_timewait - a connection in TIME-WAIT (RFC 9293 section 3.6)
+ * @node: link in edu_net.twhash; protected by edu_net.hash_lock
+ * @net: the namespace (no reference: records are purged at its exit)
+ * @saddr: local address
+ * @daddr: remote address
+ * @sport: local port
+ * @dport: remote port
+ * @snd_nxt: SND.NXT when the connection entered TIME-WAIT
+ * @rcv_nxt: RCV.NXT, just past the peer's FIN
+ * @timer: expires after 2*MSL
+ *
+ * A connection that closed first waits 2*MSL before the 4-tuple may be
+ * reused, re-acknowledging a retransmitted FIN.  Only what that needs is
+ * kept: the full socket is freed on entry.
+ */
+struct edu_timewait {
+	struct hlist_node node;
+	struct net *net;
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	struct timer_list timer;
 };
 
 static inline struct edu_sock *edu_sk(const struct sock *sk)
@@ -89,7 +180,34 @@ static inline struct edu_sock *edu_sk(const struct sock *sk)
 	return (struct edu_sock *)sk;
 }
 
+/*
+ * Counters of one namespace (mib.c), shown in /proc/net/edu_snmp.  Names
+ * follow Linux's TCP MIB where one exists.
+ */
+enum edu_mib {
+	EDU_MIB_ACTIVEOPENS,	/* connect() sent a SYN */
+	EDU_MIB_PASSIVEOPENS,	/* a listener answered a SYN */
+	EDU_MIB_ATTEMPTFAILS,	/* SYN-SENT/SYN-RECEIVED to CLOSED */
+	EDU_MIB_ESTABRESETS,	/* ESTABLISHED/CLOSE-WAIT reset */
+	EDU_MIB_INSEGS,		/* segments received for AF_EDU */
+	EDU_MIB_OUTSEGS,	/* segments sent */
+	EDU_MIB_RETRANSSEGS,	/* segments retransmitted */
+	EDU_MIB_INERRS,		/* segments dropped as malformed */
+	EDU_MIB_OUTRSTS,	/* RSTs sent */
+	EDU_MIB_INCSUMERRORS,	/* segments dropped for a bad checksum */
+	EDU_MIB_RTOEXPIRES,	/* retransmission timer expiries */
+	EDU_MIB_OFODROP,	/* out-of-order segments dropped */
+	EDU_MIB_RCVQDROP,	/* in-order data dropped, receive buffer full */
+	EDU_MIB_BACKLOGDROP,	/* dropped, socket backlog full */
+	EDU_MIB_LISTENOVERFLOWS, /* SYNs dropped, accept queue full */
+	EDU_MIB_NOROUTE,	/* segments not sent, no route */
+	EDU_MIB_TIMEWAITS,	/* connections that entered TIME-WAIT */
+	__EDU_MIB_MAX
+};
+
 #define EDU_BIND_HASH_BITS	8
+#define EDU_EHASH_BITS		10
+#define EDU_LHASH_BITS		6
 
 /**
  * struct edu_net - per network namespace state
@@ -100,6 +218,14 @@ static inline struct edu_sock *edu_sk(const struct sock *sk)
  * @bind_lock: protects @bind_hash; process context only (bind, listen,
  *	close), may sleep while held
  * @bind_hash: bound sockets hashed by local port
+ * @hash_lock: protects @ehash, @twhash and @lhash; taken with BHs off, the
+ *	receive path looks sockets up in softirq
+ * @ehash: connections (any state but LISTEN and CLOSED) by 4-tuple
+ * @twhash: TIME-WAIT records by 4-tuple
+ * @lhash: listening sockets by local port
+ * @hash_rnd: secret mixed into the connection hash, so that a peer cannot
+ *	choose 4-tuples that all land in one bucket
+ * @mib: counters (/proc/net/edu_snmp)
  */
 struct edu_net {
 	struct net *net;
@@ -107,10 +233,17 @@ struct edu_net {
 	spinlock_t sk_list_lock;	/* protects sk_list */
 	struct mutex bind_lock;		/* protects bind_hash */
 	struct hlist_head bind_hash[1 << EDU_BIND_HASH_BITS];
+	spinlock_t hash_lock;		/* protects ehash, twhash, lhash */
+	struct hlist_head ehash[1 << EDU_EHASH_BITS];
+	struct hlist_head twhash[1 << EDU_EHASH_BITS];
+	struct hlist_head lhash[1 << EDU_LHASH_BITS];
+	u32 hash_rnd;
+	atomic_long_t mib[__EDU_MIB_MAX];
 };
 
 /* main.c */
 extern unsigned int edu_net_id;
+extern struct workqueue_struct *edu_wq;
 extern int edu_family;
 
 static inline struct edu_net *edu_pernet(const struct net *net)
@@ -125,6 +258,7 @@ static inline struct edu_net *edu_pernet(const struct net *net)
 enum edu_object {
 	EDU_OBJ_SOCKETS,	/* struct edu_sock */
 	EDU_OBJ_PORTS,		/* shadow TCP sockets holding a port */
+	EDU_OBJ_TIMEWAIT,	/* struct edu_timewait */
 	__EDU_OBJ_MAX
 };
 
@@ -140,11 +274,85 @@ static inline void edu_object_dec(enum edu_object obj)
 	atomic_long_dec(&edu_objects[obj]);
 }
 
+static inline void edu_mib_inc(const struct net *net, enum edu_mib item)
+{
+	atomic_long_inc(&edu_pernet(net)->mib[item]);
+}
+
+/* Default timers, as Linux TCP's (include/net/tcp.h). */
+#define EDU_RTO_INIT		(1 * HZ)	/* RFC 6298 section 2.1 */
+#define EDU_RTO_MIN		(HZ / 5)
+#define EDU_RTO_MAX		(120 * HZ)
+#define EDU_DELACK_TIME		(HZ / 25)	/* 40 ms < 500 ms (MUST-40) */
+#define EDU_TIMEWAIT_LEN	(60 * HZ)	/* 2*MSL */
+#define EDU_FIN_TIMEOUT		(60 * HZ)	/* orphan in FIN-WAIT-2 */
+#define EDU_MSS_DEFAULT		536		/* MUST-15 */
+#define EDU_MAX_WINDOW		65535U		/* no window scaling yet */
+
 /* socket.c */
 extern struct proto edu_proto;
 extern struct net_proto_family edu_family_ops;
 void edu_socket_init_family(int family);
 void edu_set_state(struct sock *sk, int state);
+void edu_done(struct sock *sk);
+void edu_write_space(struct sock *sk);
+struct sock *edu_child_alloc(const struct sock *parent);
+
+/* stream.c */
+int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
+int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		int flags);
+int edu_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
+
+/* hash.c */
+int edu_hash_connection(struct sock *sk);
+void edu_hash_listener(struct sock *sk);
+void edu_unhash(struct sock *sk);
+struct sock *edu_lookup(struct net *net, __be32 raddr, __be16 rport,
+			__be32 laddr, __be16 lport, int dif);
+u32 edu_ehashfn(const struct edu_net *en, __be32 laddr, __be16 lport,
+		__be32 raddr, __be16 rport);
+void edu_hash_net_init(struct edu_net *en);
+
+/* timewait.c */
+void edu_tw_enter(struct sock *sk);
+bool edu_tw_exists(struct net *net, __be32 raddr, __be16 rport,
+		   __be32 laddr, __be16 lport);
+bool edu_tw_rcv(struct net *net, struct sk_buff *skb);
+void edu_tw_purge(struct edu_net *en);
+
+/* input.c */
+int edu_input_net_init(struct net *net);
+void edu_input_net_exit(struct net *net);
+int edu_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* output.c */
+int edu_connect_start(struct sock *sk);
+u32 edu_send_mss(const struct edu_tcb *tcb);
+void edu_push(struct sock *sk);
+void edu_send_ack(struct sock *sk);
+void edu_send_synack(struct sock *sk);
+void edu_send_fin(struct sock *sk);
+void edu_send_active_reset(struct sock *sk);
+void edu_send_reset(struct net *net, struct sk_buff *skb);
+void edu_send_tw_ack(struct edu_timewait *tw, struct sk_buff *skb);
+void edu_retransmit_head(struct sock *sk);
+void edu_send_probe(struct sock *sk);
+u16 edu_route_mss(struct sock *sk);
+u32 edu_rcv_space(const struct sock *sk);
+u32 edu_rcv_wnd_left(const struct edu_tcb *tcb);
+void edu_maybe_send_window_update(struct sock *sk);
+
+/* timer.c */
+void edu_timers_init(struct sock *sk);
+void edu_timers_stop(struct sock *sk);
+void edu_rtx_arm(struct sock *sk);
+void edu_delack_arm(struct sock *sk);
+void edu_ack_sent(struct sock *sk);
+
+/* mib.c */
+int edu_mib_net_init(struct net *net);
+void edu_mib_net_exit(struct net *net);
 
 /* bind.c */
 int edu_port_bind(struct sock *sk, __be32 addr, u16 port);

@@ -22,6 +22,9 @@ MODULE_PARM_DESC(family, "address family number to register (default 19)");
 
 unsigned int edu_net_id __read_mostly;
 
+/* Work that must leave softirq: giving up the port of a finished orphan. */
+struct workqueue_struct *edu_wq;
+
 static int __net_init edu_net_init(struct net *net)
 {
 	struct edu_net *en = edu_pernet(net);
@@ -31,21 +34,39 @@ static int __net_init edu_net_init(struct net *net)
 	INIT_LIST_HEAD(&en->sk_list);
 	spin_lock_init(&en->sk_list_lock);
 	edu_bind_net_init(en);
+	edu_hash_net_init(en);
 
 	err = edu_proc_net_init(net);
 	if (err)
 		return err;
+	err = edu_mib_net_init(net);
+	if (err)
+		goto out_proc;
+	/* Last: from here on segments are taken from kernel TCP. */
+	err = edu_input_net_init(net);
+	if (err)
+		goto out_mib;
 	return 0;
+
+out_mib:
+	edu_mib_net_exit(net);
+out_proc:
+	edu_proc_net_exit(net);
+	return err;
 }
 
 static void __net_exit edu_net_exit(struct net *net)
 {
 	struct edu_net *en = edu_pernet(net);
 
+	edu_input_net_exit(net);
+	/* TIME-WAIT records hold no reference on the namespace. */
+	edu_tw_purge(en);
+	edu_mib_net_exit(net);
 	edu_proc_net_exit(net);
 	/*
-	 * Every user socket holds a reference on its namespace, so none can
-	 * be left by the time the namespace is torn down.
+	 * Every user socket, orphans included, holds a reference on its
+	 * namespace, so none can be left by the time it is torn down.
 	 */
 	WARN_ON_ONCE(!list_empty(&en->sk_list));
 }
@@ -68,9 +89,13 @@ static int __init edu_init(void)
 	}
 	edu_socket_init_family(edu_family);
 
+	edu_wq = alloc_workqueue("edu", 0, 0);
+	if (!edu_wq)
+		return -ENOMEM;
+
 	err = proto_register(&edu_proto, 1);
 	if (err)
-		return err;
+		goto out_wq;
 
 	err = register_pernet_subsys(&edu_net_ops);
 	if (err)
@@ -96,6 +121,8 @@ out_pernet:
 	unregister_pernet_subsys(&edu_net_ops);
 out_proto:
 	proto_unregister(&edu_proto);
+out_wq:
+	destroy_workqueue(edu_wq);
 	return err;
 }
 
@@ -110,6 +137,8 @@ static void __exit edu_exit(void)
 	edu_sysfs_exit();
 	unregister_pernet_subsys(&edu_net_ops);
 	proto_unregister(&edu_proto);
+	/* Waits for the last port release to finish running. */
+	destroy_workqueue(edu_wq);
 }
 
 module_init(edu_init);

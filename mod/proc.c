@@ -43,6 +43,7 @@ static void edu_seq_stop(struct seq_file *seq, void *v)
 static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
 {
 	const struct inet_sock *inet = inet_sk(sk);
+	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	int state = inet_sk_state_load(sk);
 	u32 tx_queue, rx_queue;
 
@@ -54,13 +55,20 @@ static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
 		tx_queue = READ_ONCE(sk->sk_wmem_queued);
 	}
 
+	/*
+	 * TCP's columns, then the TCB (RFC 9293 names, read without the
+	 * socket lock: a snapshot that may be a segment old).
+	 */
 	seq_printf(seq,
-		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu\n",
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %08X %08X %08X %7u %7u %u\n",
 		   sl, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
 		   inet->inet_daddr, ntohs(inet->inet_dport), state,
-		   tx_queue, rx_queue, 0, 0UL, 0,
+		   tx_queue, rx_queue, 0, 0UL, tcb->retransmits,
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)), 0,
-		   sock_i_ino(sk));
+		   sock_i_ino(sk), READ_ONCE(tcb->snd_una),
+		   READ_ONCE(tcb->snd_nxt), READ_ONCE(tcb->rcv_nxt),
+		   READ_ONCE(tcb->snd_wnd), READ_ONCE(tcb->rcv_wnd),
+		   jiffies_to_msecs(READ_ONCE(tcb->rto)));
 }
 
 static int edu_seq_show(struct seq_file *seq, void *v)
@@ -68,7 +76,7 @@ static int edu_seq_show(struct seq_file *seq, void *v)
 	struct edu_net *en = edu_pernet(seq_file_net(seq));
 
 	if (v == &en->sk_list) {
-		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode snd_una  snd_nxt  rcv_nxt  snd_wnd rcv_wnd rto\n");
 		return 0;
 	}
 	/* Position 0 is the header, so the slot number is one less. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * socket.c - the socket layer of AF_EDU: socket(), bind(), listen(),
- * accept(), getsockname(), poll(), shutdown(), close() and the calls that
- * are not available in a given state.
+ * socket.c - the socket layer of AF_EDU: socket(), bind(), connect(),
+ * listen(), accept(), getsockname(), poll(), shutdown(), setsockopt() and
+ * close(), and the end of a connection (edu_done()).  Sending and receiving
+ * data are in stream.c.
  *
  * The user-visible behaviour follows Linux TCP (net/ipv4/af_inet.c and
  * tcp.c): the same errno for the same mistake, so a program moved from
@@ -17,8 +18,11 @@
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/socket.h>
+#include <linux/sockios.h>
+#include <linux/workqueue.h>
+#include <net/route.h>
 #include <net/sock.h>
-#include <net/tcp_states.h>
+#include <net/tcp.h>
 
 #include "edu.h"
 
@@ -59,6 +63,53 @@ static void edu_sk_destruct(struct sock *sk)
 	edu_object_dec(EDU_OBJ_SOCKETS);
 }
 
+/* Give up the port of a connection that ended in softirq. */
+static void edu_unbind_work(struct work_struct *work)
+{
+	struct edu_sock *esk = container_of(work, struct edu_sock,
+					    unbind_work);
+	struct sock *sk = &esk->inet.sk;
+
+	lock_sock(sk);
+	edu_port_unbind(sk);
+	release_sock(sk);
+	sock_put(sk);
+}
+
+/* What every AF_EDU socket needs, whether created by socket() or a SYN. */
+static void edu_sock_init(struct sock *sk, int protocol)
+{
+	struct edu_net *en = edu_pernet(sock_net(sk));
+	struct edu_sock *esk = edu_sk(sk);
+
+	/*
+	 * Never IPPROTO_TCP: BPF helpers take any full socket carrying it for
+	 * a struct tcp_sock, which ours is not.
+	 */
+	sk->sk_protocol = protocol;
+	sk->sk_type = SOCK_STREAM;
+	edu_set_state(sk, TCP_CLOSE);
+	sk->sk_destruct = edu_sk_destruct;
+	sk->sk_write_space = edu_write_space;
+	sk->sk_backlog_rcv = edu_rcv;	/* the socket core does not set it */
+
+	INIT_HLIST_NODE(&esk->bind_node);
+	INIT_HLIST_NODE(&esk->hash_node);
+	INIT_LIST_HEAD(&esk->accept_queue);
+	INIT_LIST_HEAD(&esk->accept_node);
+	spin_lock_init(&esk->accept_lock);
+	INIT_WORK(&esk->unbind_work, edu_unbind_work);
+	edu_timers_init(sk);
+	esk->tcb.mss = EDU_MSS_DEFAULT;
+	esk->tcb.advmss = EDU_MSS_DEFAULT;
+	esk->tcb.rto = EDU_RTO_INIT;
+
+	edu_object_inc(EDU_OBJ_SOCKETS);
+	spin_lock_bh(&en->sk_list_lock);
+	list_add_tail(&esk->net_node, &en->sk_list);
+	spin_unlock_bh(&en->sk_list_lock);
+}
+
 /*
  * socket(AF_EDU, type, protocol): only stream sockets exist, and only TCP
  * over IPv4 for now.  IPv6 (EDUPROTO_TCP6) is reserved in the uapi.
@@ -66,8 +117,6 @@ static void edu_sk_destruct(struct sock *sk)
 static int edu_create(struct net *net, struct socket *sock, int protocol,
 		      int kern)
 {
-	struct edu_net *en = edu_pernet(net);
-	struct edu_sock *esk;
 	struct sock *sk;
 
 	if (sock->type != SOCK_STREAM)
@@ -82,37 +131,173 @@ static int edu_create(struct net *net, struct socket *sock, int protocol,
 	if (!sk)
 		return -ENOBUFS;
 	sock_init_data(sock, sk);
-
-	/*
-	 * Never IPPROTO_TCP: BPF helpers take any full socket carrying it for
-	 * a struct tcp_sock, which ours is not.
-	 */
-	sk->sk_protocol = protocol;
-	edu_set_state(sk, TCP_CLOSE);
-	sk->sk_destruct = edu_sk_destruct;
-
-	esk = edu_sk(sk);
-	INIT_HLIST_NODE(&esk->bind_node);
-	INIT_LIST_HEAD(&esk->accept_queue);
-	INIT_LIST_HEAD(&esk->accept_node);
-	spin_lock_init(&esk->accept_lock);
-
-	edu_object_inc(EDU_OBJ_SOCKETS);
-	spin_lock_bh(&en->sk_list_lock);
-	list_add_tail(&esk->net_node, &en->sk_list);
-	spin_unlock_bh(&en->sk_list_lock);
+	edu_sock_init(sk, protocol);
 	return 0;
+}
+
+/**
+ * edu_child_alloc() - a new connection for a listener that received a SYN
+ * @parent: the listener, locked
+ *
+ * The child inherits the listener's buffer sizes, options and owner.  It
+ * holds a reference on the listener until it is established and queued for
+ * accept(), or dies.  Its own first reference belongs to the accept queue.
+ *
+ * Return: the child, or NULL if memory is short.
+ */
+struct sock *edu_child_alloc(const struct sock *parent)
+{
+	struct sock *sk;
+
+	sk = sk_alloc(sock_net(parent), parent->sk_family, GFP_ATOMIC,
+		      &edu_proto, 0);
+	if (!sk)
+		return NULL;
+	sock_init_data(NULL, sk);
+	edu_sock_init(sk, parent->sk_protocol);
+	sk->sk_uid = parent->sk_uid;
+	sk->sk_rcvbuf = READ_ONCE(parent->sk_rcvbuf);
+	sk->sk_sndbuf = READ_ONCE(parent->sk_sndbuf);
+	sk->sk_bound_dev_if = parent->sk_bound_dev_if;
+	sk->sk_mark = READ_ONCE(parent->sk_mark);
+	sk->sk_priority = READ_ONCE(parent->sk_priority);
+	sk->sk_flags = parent->sk_flags & (BIT(SOCK_KEEPOPEN) |
+					   BIT(SOCK_LINGER));
+	sk->sk_lingertime = parent->sk_lingertime;
+	inet_sk(sk)->tos = inet_sk(parent)->tos;
+	edu_sk(sk)->tcb.nodelay = edu_sk(parent)->tcb.nodelay;
+	sock_hold((struct sock *)parent);
+	edu_sk(sk)->parent = (struct sock *)parent;
+	return sk;
+}
+
+/**
+ * edu_done() - the connection is over: CLOSED (RFC 9293 section 3.3.2)
+ * @sk: the socket, locked; the caller holds a reference
+ *
+ * Stops the timers, makes the socket unfindable and frees its queues.  A
+ * socket the application still holds stays for it to read the outcome; an
+ * orphan gives up its port (from process context) and is freed when the
+ * last reference goes.  A child that never reached accept() drops the
+ * listener and the reference the accept queue would have taken.
+ */
+void edu_done(struct sock *sk)
+{
+	struct edu_sock *esk = edu_sk(sk);
+	struct sock *parent = esk->parent;
+
+	edu_set_state(sk, TCP_CLOSE);
+	edu_timers_stop(sk);
+	edu_unhash(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	sock_set_flag(sk, SOCK_DONE);
+	skb_queue_purge(&sk->sk_write_queue);
+	sk->sk_wmem_queued = 0;
+	esk->send_head = NULL;
+
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+	} else if (esk->shadow) {
+		sock_hold(sk);
+		if (!queue_work(edu_wq, &esk->unbind_work))
+			sock_put(sk);
+	}
+	if (parent) {
+		esk->parent = NULL;
+		sock_put(parent);
+		sock_put(sk);
+	}
 }
 
 /*
  * Stop listening (shutdown(SHUT_RD) or close()): called with the socket
- * lock held.  Blocked accept() callers see the state change and return
- * EINVAL.
+ * lock held.  The state changes under the accept queue's lock, so that no
+ * child joins the queue after it was emptied; the children waiting there
+ * are reset, as Linux does (inet_csk_listen_stop()).  Blocked accept()
+ * callers see the state change and return EINVAL.
  */
 static void edu_listen_stop(struct sock *sk)
 {
+	struct edu_sock *esk = edu_sk(sk);
+	struct edu_sock *child, *tmp;
+	LIST_HEAD(children);
+
+	spin_lock_bh(&esk->accept_lock);
 	edu_set_state(sk, TCP_CLOSE);
+	list_splice_init(&esk->accept_queue, &children);
+	WRITE_ONCE(sk->sk_ack_backlog, 0);
+	spin_unlock_bh(&esk->accept_lock);
+	edu_unhash(sk);
+
+	list_for_each_entry_safe(child, tmp, &children, accept_node) {
+		struct sock *csk = &child->inet.sk;
+
+		list_del_init(&child->accept_node);
+		lock_sock_nested(csk, SINGLE_DEPTH_NESTING);
+		sock_set_flag(csk, SOCK_DEAD);
+		if (csk->sk_state != TCP_CLOSE) {
+			edu_send_active_reset(csk);
+			edu_done(csk);
+		}
+		release_sock(csk);
+		sock_put(csk);		/* the queue's reference */
+	}
 	sk->sk_state_change(sk);
+}
+
+/* Bytes received and not yet read. */
+static bool edu_unread_data(const struct sock *sk)
+{
+	return !skb_queue_empty(&sk->sk_receive_queue);
+}
+
+/*
+ * close(): RFC 9293 section 3.10.4.  Unread data, or SO_LINGER with a zero
+ * timeout, aborts with a RST (RFC 2525 section 2.17); otherwise our FIN
+ * follows the queued data and the connection closes on its own, orphaned,
+ * while the application goes on.  SO_LINGER with a timeout waits for the
+ * FIN to be acknowledged.
+ */
+static void edu_close(struct sock *sk, long timeout)
+{
+	bool abort;
+
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (sk->sk_state == TCP_LISTEN) {
+		edu_listen_stop(sk);
+		return;
+	}
+	abort = edu_unread_data(sk) ||
+		(sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime);
+	skb_queue_purge(&sk->sk_receive_queue);
+
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+		return;
+	case TCP_SYN_SENT:
+		edu_done(sk);
+		return;
+	}
+	if (abort) {
+		edu_send_active_reset(sk);
+		if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+			edu_mib_inc(sock_net(sk), EDU_MIB_ESTABRESETS);
+		edu_done(sk);
+		return;
+	}
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		edu_set_state(sk, TCP_FIN_WAIT1);
+		edu_send_fin(sk);
+		break;
+	case TCP_CLOSE_WAIT:
+		edu_set_state(sk, TCP_LAST_ACK);
+		edu_send_fin(sk);
+		break;
+	}
+	if (timeout)
+		sk_stream_wait_close(sk, timeout);
 }
 
 static int edu_release(struct socket *sock)
@@ -123,11 +308,13 @@ static int edu_release(struct socket *sock)
 		return 0;
 
 	lock_sock(sk);
-	if (sk->sk_state == TCP_LISTEN)
-		edu_listen_stop(sk);
-	sk->sk_shutdown = SHUTDOWN_MASK;
-	edu_port_unbind(sk);
+	edu_close(sk, sock_flag(sk, SOCK_LINGER) ? sk->sk_lingertime : 0);
 	sock_orphan(sk);
+	if (sk->sk_state == TCP_CLOSE)
+		edu_port_unbind(sk);
+	else if (sk->sk_state == TCP_FIN_WAIT2)
+		sk_reset_timer(sk, &edu_sk(sk)->rtx_timer,
+			       jiffies + EDU_FIN_TIMEOUT);
 	release_sock(sk);
 
 	sock->sk = NULL;
@@ -175,15 +362,141 @@ static int edu_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
 }
 
 /*
- * The TCP core (connection establishment) is not part of the module yet;
- * until it is, connect() says so plainly.
+ * Wait until the handshake ends; socket lock held.  Returns @pending
+ * (EINPROGRESS, or EALREADY for a repeated connect()) if the wait timed
+ * out, as inet_stream_connect() does.
+ */
+static int edu_wait_connect(struct sock *sk, long *timeo, int pending)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		if (!*timeo) {
+			err = pending;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		sk_wait_event(sk, timeo,
+			      !((1 << sk->sk_state) &
+				(TCPF_SYN_SENT | TCPF_SYN_RECV)), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+/*
+ * Route to the peer, take a local address and port if the socket has none
+ * (an ephemeral port, as Linux's autobind), and send the SYN.
+ */
+static int edu_connect_init(struct sock *sk, const struct sockaddr_in *sin)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct flowi4 fl4;
+	struct rtable *rt;
+	__be32 saddr;
+	int err;
+
+	rt = ip_route_output_ports(sock_net(sk), &fl4, sk, sin->sin_addr.s_addr,
+				   inet->inet_saddr, sin->sin_port,
+				   inet->inet_sport, IPPROTO_TCP,
+				   RT_TOS(inet->tos), sk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	saddr = inet->inet_saddr ?: fl4.saddr;
+	ip_rt_put(rt);
+
+	if (!inet->inet_num) {
+		err = edu_port_bind(sk, htonl(INADDR_ANY), 0);
+		if (err)
+			return err;
+	}
+	inet->inet_saddr = saddr;
+	inet->inet_rcv_saddr = saddr;
+	inet->inet_daddr = fl4.daddr;
+	inet->inet_dport = sin->sin_port;
+	sk_dst_reset(sk);
+
+	err = edu_connect_start(sk);
+	if (err) {
+		inet->inet_daddr = 0;
+		inet->inet_dport = 0;
+	}
+	return err;
+}
+
+/*
+ * connect(): active OPEN, RFC 9293 section 3.10.1, with the errno of
+ * Linux's inet_stream_connect() for each misuse.  Blocking waits for the
+ * handshake (SO_SNDTIMEO bounds it); nonblocking returns EINPROGRESS and
+ * poll() reports POLLOUT, SO_ERROR the outcome.
  */
 static int edu_connect(struct socket *sock, struct sockaddr *uaddr,
 		       int addr_len, int flags)
 {
+	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
+	struct sock *sk = sock->sk;
+	long timeo;
+	int err;
+
 	if (addr_len < (int)sizeof(uaddr->sa_family))
 		return -EINVAL;
-	return -EOPNOTSUPP;
+
+	lock_sock(sk);
+	switch (sock->state) {
+	case SS_CONNECTED:
+		err = -EISCONN;
+		goto out;
+	case SS_CONNECTING:
+		err = -EALREADY;
+		break;
+	case SS_UNCONNECTED:
+		err = -EISCONN;
+		if (sk->sk_state != TCP_CLOSE)
+			goto out;
+		err = -EINVAL;
+		if (addr_len < (int)sizeof(*sin))
+			goto out;
+		err = -EAFNOSUPPORT;
+		if (sin->sin_family != AF_INET)
+			goto out;
+		err = edu_connect_init(sk, sin);
+		if (err)
+			goto out;
+		sock->state = SS_CONNECTING;
+		err = -EINPROGRESS;
+		break;
+	default:
+		err = -EINVAL;
+		goto out;
+	}
+
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		if (!timeo)
+			goto out;
+		err = edu_wait_connect(sk, &timeo, err);
+		if (err)
+			goto out;
+	}
+	if (sk->sk_state == TCP_CLOSE) {
+		err = sock_error(sk) ?: -ECONNABORTED;
+		sock->state = SS_UNCONNECTED;
+		goto out;
+	}
+	sock->state = SS_CONNECTED;
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
 }
 
 static int edu_listen(struct socket *sock, int backlog)
@@ -211,6 +524,7 @@ static int edu_listen(struct socket *sock, int backlog)
 		if (err)
 			goto out;
 		edu_set_state(sk, TCP_LISTEN);
+		edu_hash_listener(sk);
 	}
 	/* listen() on a listener only changes the backlog, as in TCP. */
 	WRITE_ONCE(sk->sk_max_ack_backlog,
@@ -353,6 +667,7 @@ static __poll_t edu_poll(struct file *file, struct socket *sock,
 {
 	struct sock *sk = sock->sk;
 	__poll_t mask = 0;
+	u8 shutdown;
 	int state;
 
 	sock_poll_wait(file, sock, wait);
@@ -362,12 +677,29 @@ static __poll_t edu_poll(struct file *file, struct socket *sock,
 		return list_empty_careful(&edu_sk(sk)->accept_queue) ?
 		       0 : EPOLLIN | EPOLLRDNORM;
 
-	if (sk->sk_shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
 		mask |= EPOLLHUP;
-	if (sk->sk_shutdown & RCV_SHUTDOWN)
+	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
-	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV)
-		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (shutdown & SEND_SHUTDOWN) {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		} else if (sk_stream_is_writeable(sk)) {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		} else {
+			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+			/* Recheck: an ACK may have freed space meanwhile. */
+			smp_mb__after_atomic();
+			if (sk_stream_is_writeable(sk))
+				mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	/* Pairs with the write of sk_err before sk_error_report(). */
+	smp_rmb();
 	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;
 	return mask;
@@ -390,6 +722,10 @@ static int edu_shutdown(struct socket *sock, int how)
 		return -EINVAL;
 
 	lock_sock(sk);
+	if (sock->state == SS_CONNECTING)
+		sock->state = (1 << sk->sk_state) &
+			      (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE) ?
+			      SS_DISCONNECTING : SS_CONNECTED;
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
 		if (how & RCV_SHUTDOWN) {
@@ -397,10 +733,25 @@ static int edu_shutdown(struct socket *sock, int how)
 			edu_port_unlisten(sk);
 		}
 		break;
+	case TCP_SYN_SENT:
+		/* As tcp_disconnect(): abandon the attempt. */
+		edu_done(sk);
+		break;
 	case TCP_CLOSE:
 		err = -ENOTCONN;
 		fallthrough;
 	default:
+		/* SHUT_WR: our FIN after the queued data (3.10.4). */
+		if ((how & SEND_SHUTDOWN) &&
+		    !(sk->sk_shutdown & SEND_SHUTDOWN) &&
+		    (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_SYN_RECV |
+					   TCPF_CLOSE_WAIT)) {
+			WRITE_ONCE(sk->sk_shutdown,
+				   sk->sk_shutdown | SEND_SHUTDOWN);
+			edu_set_state(sk, sk->sk_state == TCP_CLOSE_WAIT ?
+				      TCP_LAST_ACK : TCP_FIN_WAIT1);
+			edu_send_fin(sk);
+		}
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 		break;
 	}
@@ -410,48 +761,75 @@ static int edu_shutdown(struct socket *sock, int how)
 }
 
 /*
- * Options at SOL_SOCKET are handled by the socket core.  TCP-level and
- * SOL_EDU options come with the TCP core and observability work.
+ * Options at SOL_SOCKET are handled by the socket core.  At SOL_TCP:
+ * TCP_NODELAY (MUST-17) and TCP_MAXSEG, as Linux.  SOL_EDU options come
+ * with the observability work.
  */
 static int edu_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
-	return -ENOPROTOOPT;
+	struct sock *sk = sock->sk;
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	int val, err = 0;
+
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	if (optname != TCP_NODELAY && optname != TCP_MAXSEG)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TCP_NODELAY:
+		tcb->nodelay = !!val;
+		if (val)
+			edu_push(sk);	/* what Nagle held goes now */
+		break;
+	case TCP_MAXSEG:
+		/* As Linux: 88..65535, or 0 for the default; before SYN. */
+		if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW))
+			err = -EINVAL;
+		else if (val && (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+			tcb->advmss = val;
+		break;
+	}
+	release_sock(sk);
+	return err;
 }
 
 static int edu_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
-	return -ENOPROTOOPT;
+	struct sock *sk = sock->sk;
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	int val, len;
+
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case TCP_NODELAY:
+		val = READ_ONCE(tcb->nodelay);
+		break;
+	case TCP_MAXSEG:
+		val = (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN) ?
+		      tcb->advmss : READ_ONCE(tcb->mss);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
 }
 
-/*
- * Sending needs a connection.  Like tcp_sendmsg() on an unconnected
- * socket: EPIPE, with SIGPIPE unless MSG_NOSIGNAL.
- */
-static int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
-{
-	return sk_stream_error(sock->sk, msg->msg_flags, -EPIPE);
-}
-
-/* Like tcp_recvmsg() on an unconnected or listening socket. */
-static int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
-		       int flags)
-{
-	return -ENOTCONN;
-}
-
-/* No socket ioctls yet: the socket core tries the device ioctls next. */
-static int edu_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
-{
-	return -ENOIOCTLCMD;
-}
-
-/*
- * .family is the default AF_EDU: the socket core reads the family from
- * edu_family_ops, which follows the module parameter; nothing it does with
- * our sockets looks at proto_ops.family.
- */
 static const struct proto_ops edu_stream_ops = {
 	.family		= PF_EDU,
 	.owner		= THIS_MODULE,

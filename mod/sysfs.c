@@ -33,12 +33,20 @@ static ssize_t ports_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return edu_object_show(EDU_OBJ_PORTS, buf);
 }
 
+static ssize_t timewait_show(struct kobject *kobj,
+			     struct kobj_attribute *attr, char *buf)
+{
+	return edu_object_show(EDU_OBJ_TIMEWAIT, buf);
+}
+
 static struct kobj_attribute edu_attr_sockets = __ATTR_RO(sockets);
 static struct kobj_attribute edu_attr_ports = __ATTR_RO(ports);
+static struct kobj_attribute edu_attr_timewait = __ATTR_RO(timewait);
 
 static struct attribute *edu_object_attrs[] = {
 	&edu_attr_sockets.attr,
 	&edu_attr_ports.attr,
+	&edu_attr_timewait.attr,
 	NULL,
 };
 

@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * input.c - receiving segments: the netfilter hook that takes AF_EDU's
+ * segments before kernel TCP sees them, and the processing of RFC 9293
+ * section 3.10.7, "SEGMENT ARRIVES", in its order.
+ *
+ * The hook sits at NF_INET_LOCAL_IN of every namespace, after the filter
+ * table (so firewall rules apply) and after IP reassembly.  A segment that
+ * belongs to an AF_EDU connection, listener or TIME-WAIT record is taken
+ * (NF_STOLEN); every other packet goes on to the kernel untouched.  A
+ * segment for an AF_EDU port that no longer exists therefore reaches kernel
+ * TCP, which finds no socket and answers with the RST that RFC 9293
+ * section 3.10.7.1 prescribes for the CLOSED state.
+ *
+ * Processing runs with the socket locked: in softirq holding its spinlock,
+ * or, when the application owns the socket, later from its backlog in
+ * release_sock().
+ */
+#include <linux/ip.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/tcp.h>
+
+#include "edu.h"
+#include "options.h"
+#include "seq.h"
+
+/* The effective send MSS from the peer's option (MUST-15, MUST-16). */
+static u16 edu_peer_mss(const struct sk_buff *skb, u16 advmss)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct edu_tcp_options opts;
+	u16 mss = EDU_MSS_DEFAULT;
+
+	if (!edu_options_parse((const u8 *)(th + 1),
+			       th->doff * 4 - sizeof(*th), th->syn, &opts) &&
+	    opts.saw_mss && opts.mss)
+		mss = opts.mss;
+	return min(mss, advmss);
+}
+
+/*
+ * Report a reset to the application (MUST-12: an abort, told apart from a
+ * normal close) and close: RFC 9293 section 3.10.7.4, "second, check the
+ * RST bit".  The errno is the one Linux TCP reports (tcp_reset()).
+ */
+static void edu_reset(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		WRITE_ONCE(sk->sk_err, ECONNREFUSED);
+		break;
+	case TCP_CLOSE_WAIT:
+		WRITE_ONCE(sk->sk_err, EPIPE);
+		break;
+	case TCP_CLOSE:
+		return;
+	default:
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	}
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+		edu_mib_inc(sock_net(sk), EDU_MIB_ESTABRESETS);
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+		edu_mib_inc(sock_net(sk), EDU_MIB_ATTEMPTFAILS);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+	edu_done(sk);
+}
+
+/*
+ * A child reached ESTABLISHED: hand it to its listener's accept queue, or
+ * reset it if the listener stopped listening meanwhile.  The listener's
+ * state changes under its accept_lock, so the check and the enqueue are one.
+ */
+static void edu_child_established(struct sock *child)
+{
+	struct edu_sock *esk = edu_sk(child);
+	struct sock *parent = esk->parent;
+	struct edu_sock *pesk = edu_sk(parent);
+	bool queued = false;
+
+	spin_lock_bh(&pesk->accept_lock);
+	if (parent->sk_state == TCP_LISTEN) {
+		list_add_tail(&esk->accept_node, &pesk->accept_queue);
+		sk_acceptq_added(parent);
+		queued = true;
+	}
+	spin_unlock_bh(&pesk->accept_lock);
+
+	if (!queued) {
+		edu_send_active_reset(child);
+		edu_done(child);
+		return;
+	}
+	/* The queue now holds the child's first reference. */
+	esk->parent = NULL;
+	parent->sk_data_ready(parent);
+	sock_put(parent);
+}
+
+/*
+ * Segments to a listener: RFC 9293 section 3.10.7.2.  A RST is ignored, an
+ * ACK answered with a RST, and a SYN creates a child connection in
+ * SYN-RECEIVED, which answers with SYN-ACK.
+ */
+static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
+	struct inet_sock *cinet;
+	struct edu_tcb *tcb;
+	struct sock *child;
+
+	if (th->rst)
+		return;
+	if (th->ack) {
+		edu_send_reset(sock_net(sk), skb);
+		return;
+	}
+	if (!th->syn)
+		return;
+	if (sk_acceptq_is_full(sk)) {
+		edu_mib_inc(sock_net(sk), EDU_MIB_LISTENOVERFLOWS);
+		return;
+	}
+
+	child = edu_child_alloc(sk);
+	if (!child)
+		return;
+	cinet = inet_sk(child);
+	cinet->inet_saddr = iph->daddr;
+	cinet->inet_rcv_saddr = iph->daddr;
+	cinet->inet_daddr = iph->saddr;
+	cinet->inet_sport = th->dest;
+	cinet->inet_dport = th->source;
+	cinet->inet_num = ntohs(th->dest);
+
+	tcb = &edu_sk(child)->tcb;
+	tcb->passive = true;
+	tcb->irs = cb->seq;
+	tcb->rcv_nxt = cb->seq + 1;
+	tcb->rcv_wup = tcb->rcv_nxt;
+	tcb->copied_seq = tcb->rcv_nxt;
+	tcb->snd_wnd = cb->wnd;		/* never scaled on a SYN */
+	tcb->max_wnd = cb->wnd;
+	tcb->snd_wl1 = cb->seq;
+	tcb->advmss = edu_route_mss(child);
+	tcb->mss = edu_peer_mss(skb, tcb->advmss);
+	tcb->iss = secure_tcp_seq_and_ts_off(sock_net(sk), iph->daddr,
+					     iph->saddr, th->dest,
+					     th->source).seq;
+	tcb->snd_una = tcb->iss;
+	tcb->snd_nxt = tcb->iss;
+	tcb->write_seq = tcb->iss;
+	tcb->rto = EDU_RTO_INIT;
+	if (!tcb->advmss) {
+		edu_done(child);	/* drops the child and the parent */
+		return;
+	}
+
+	bh_lock_sock_nested(child);
+	edu_set_state(child, TCP_SYN_RECV);
+	if (edu_hash_connection(child)) {
+		bh_unlock_sock(child);
+		edu_done(child);
+		return;
+	}
+	edu_mib_inc(sock_net(sk), EDU_MIB_PASSIVEOPENS);
+	edu_send_synack(child);
+	bh_unlock_sock(child);
+}
+
+/* Free what a new SND.UNA acknowledges from the write queue. */
+static void edu_clean_acked(struct sock *sk)
+{
+	struct edu_sock *esk = edu_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) &&
+	       skb != esk->send_head &&
+	       edu_seq_leq(EDU_SKB_CB(skb)->end_seq, esk->tcb.snd_una)) {
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+}
+
+/*
+ * Segments in SYN-SENT: RFC 9293 section 3.10.7.3.  The first check is the
+ * ACK: it must acknowledge our SYN (ISS < SEG.ACK =< SND.NXT), else RST.
+ */
+static void edu_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	const struct tcphdr *th = tcp_hdr(skb);
+	bool ack_ok = false;
+
+	if (th->ack) {
+		ack_ok = edu_ack_acceptable(cb->ack_seq, tcb->iss,
+					    tcb->snd_nxt);
+		if (!ack_ok) {
+			edu_send_reset(sock_net(sk), skb);
+			return;
+		}
+	}
+	if (th->rst) {
+		if (ack_ok)
+			edu_reset(sk);
+		return;
+	}
+	if (!th->syn)
+		return;
+
+	tcb->irs = cb->seq;
+	tcb->rcv_nxt = cb->seq + 1;
+	tcb->rcv_wup = tcb->rcv_nxt;
+	tcb->copied_seq = tcb->rcv_nxt;
+	tcb->mss = edu_peer_mss(skb, tcb->advmss);
+	tcb->snd_wnd = cb->wnd;
+	tcb->max_wnd = cb->wnd;
+	tcb->snd_wl1 = cb->seq;
+	tcb->snd_wl2 = cb->ack_seq;
+
+	if (ack_ok) {
+		/* Our SYN is acknowledged: the connection is established. */
+		tcb->snd_una = cb->ack_seq;
+		edu_clean_acked(sk);
+		tcb->retransmits = 0;
+		tcb->rto = EDU_RTO_INIT;
+		edu_set_state(sk, TCP_ESTABLISHED);
+		edu_send_ack(sk);
+		edu_push(sk);
+		sk->sk_state_change(sk);
+		sk->sk_write_space(sk);
+		return;
+	}
+	/*
+	 * Simultaneous open (MUST-10): both sent SYN.  Go to SYN-RECEIVED and
+	 * answer <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>: our queued SYN again,
+	 * now with ACK.
+	 */
+	edu_set_state(sk, TCP_SYN_RECV);
+	edu_retransmit_head(sk);
+}
+
+/*
+ * The ACK field, RFC 9293 section 3.10.7.4 "fifth": SND.UNA moves on, the
+ * acknowledged segments are freed, the send window is updated from the
+ * most recent segment (SND.WL1/SND.WL2), and the close states advance once
+ * our FIN is acknowledged.  Return: false if the segment must be dropped.
+ */
+static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
+{
+	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	bool fin_acked;
+
+	if (edu_seq_after(cb->ack_seq, tcb->snd_nxt)) {
+		/* Acknowledges something not yet sent: ACK and drop. */
+		edu_send_ack(sk);
+		return false;
+	}
+	/* Nothing in flight: this answers a window probe, the peer lives. */
+	if (tcb->snd_una == tcb->snd_nxt)
+		tcb->retransmits = 0;
+	if (edu_seq_after(cb->ack_seq, tcb->snd_una)) {
+		tcb->snd_una = cb->ack_seq;
+		edu_clean_acked(sk);
+		tcb->retransmits = 0;
+		tcb->rto = EDU_RTO_INIT;
+		/* RFC 6298 section 5.2/5.3: stop or restart the timer. */
+		if (tcb->snd_una == tcb->snd_nxt && !edu_sk(sk)->send_head)
+			sk_stop_timer(sk, &edu_sk(sk)->rtx_timer);
+		else
+			sk_reset_timer(sk, &edu_sk(sk)->rtx_timer,
+				       jiffies + tcb->rto);
+		sk->sk_write_space(sk);
+	}
+	/* RFC 9293 3.10.7.4: update SND.WND only from a newer segment. */
+	if (edu_seq_before(tcb->snd_wl1, cb->seq) ||
+	    (tcb->snd_wl1 == cb->seq && edu_seq_leq(tcb->snd_wl2, cb->ack_seq))) {
+		tcb->snd_wnd = cb->wnd;
+		tcb->snd_wl1 = cb->seq;
+		tcb->snd_wl2 = cb->ack_seq;
+		tcb->max_wnd = max(tcb->max_wnd, tcb->snd_wnd);
+	}
+
+	fin_acked = tcb->snd_una == tcb->write_seq &&
+		    (sk->sk_shutdown & SEND_SHUTDOWN);
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+		if (fin_acked) {
+			edu_set_state(sk, TCP_FIN_WAIT2);
+			sk->sk_state_change(sk);
+			/* An orphan waits for the peer's FIN only so long. */
+			if (sock_flag(sk, SOCK_DEAD))
+				sk_reset_timer(sk, &edu_sk(sk)->rtx_timer,
+					       jiffies + EDU_FIN_TIMEOUT);
+		}
+		break;
+	case TCP_CLOSING:
+		if (fin_acked) {
+			edu_tw_enter(sk);
+			edu_done(sk);
+			return false;
+		}
+		break;
+	case TCP_LAST_ACK:
+		if (fin_acked) {
+			edu_done(sk);
+			return false;
+		}
+		break;
+	}
+	return true;
+}
+
+/*
+ * The segment text, RFC 9293 section 3.10.7.4 "seventh": in-order data is
+ * queued for the application (the part already received is trimmed, so is
+ * what lies beyond the window); out-of-order data is dropped and counted
+ * for now (the out-of-order queue comes with the reliability work), with an
+ * immediate duplicate ACK.  Return: true if @skb was queued (consumed).
+ */
+static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now)
+{
+	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	u32 seq = cb->seq + !!(cb->flags & TCPHDR_SYN);
+	u32 wnd = edu_rcv_wnd_left(tcb);
+	u32 len = skb->len;
+
+	if (!len)
+		return false;
+	if (edu_seq_after(seq, tcb->rcv_nxt)) {
+		edu_mib_inc(sock_net(sk), EDU_MIB_OFODROP);
+		*ack_now = true;
+		return false;
+	}
+	if (edu_seq_before(seq, tcb->rcv_nxt)) {
+		u32 dup = tcb->rcv_nxt - seq;
+
+		if (dup >= len || !pskb_pull(skb, dup)) {
+			*ack_now = true;
+			return false;
+		}
+		seq = tcb->rcv_nxt;
+		len = skb->len;
+	}
+	if (len > wnd) {
+		if (!wnd || pskb_trim(skb, wnd)) {
+			*ack_now = true;
+			return false;
+		}
+		len = wnd;
+		cb->flags &= ~TCPHDR_FIN;	/* the FIN is outside too */
+	}
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
+		edu_mib_inc(sock_net(sk), EDU_MIB_RCVQDROP);
+		*ack_now = true;
+		return false;
+	}
+
+	cb->seq = seq;
+	cb->end_seq = seq + len;
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	tcb->rcv_nxt += len;
+
+	/* RFC 9293 3.8.6.3: ACK at least every second full-sized segment. */
+	if (len >= tcb->advmss && ++tcb->delack_segs >= 2)
+		*ack_now = true;
+	sk->sk_data_ready(sk);
+	return true;
+}
+
+/*
+ * The FIN bit, RFC 9293 section 3.10.7.4 "eighth", once RCV.NXT has reached
+ * it: it is acknowledged at once, the application reads end of file, and
+ * the state moves on.
+ */
+static void edu_rcv_fin(struct sock *sk)
+{
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+
+	tcb->rcv_nxt++;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		edu_set_state(sk, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		/* Simultaneous close: our FIN is not acknowledged yet. */
+		edu_set_state(sk, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT2:
+		edu_send_ack(sk);
+		edu_tw_enter(sk);
+		edu_done(sk);
+		return;
+	}
+	edu_send_ack(sk);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+	}
+}
+
+/*
+ * Segments in the synchronized states and SYN-RECEIVED: RFC 9293 section
+ * 3.10.7.4, its steps in order.
+ */
+static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
+{
+	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	const struct tcphdr *th = tcp_hdr(skb);
+	bool ack_now = false, queued;
+	u32 fin_seq;
+
+	/* A retransmitted SYN while we wait for its ACK: SYN-ACK again. */
+	if (sk->sk_state == TCP_SYN_RECV && th->syn && !th->ack &&
+	    cb->seq == tcb->irs) {
+		edu_retransmit_head(sk);
+		goto drop;
+	}
+
+	/* First, the sequence number: the four cases of 3.10.7.4. */
+	if (!edu_seq_acceptable(cb->seq, cb->end_seq - cb->seq, tcb->rcv_nxt,
+				edu_rcv_wnd_left(tcb))) {
+		if (!th->rst)
+			edu_send_ack(sk);
+		goto drop;
+	}
+
+	/*
+	 * Second, RST.  RFC 5961 section 3.2 (which RFC 9293 recommends):
+	 * only a RST exactly at RCV.NXT resets; one elsewhere in the window
+	 * gets a challenge ACK, so that a blind attacker must guess exactly.
+	 */
+	if (th->rst) {
+		if (cb->seq != tcb->rcv_nxt) {
+			edu_send_ack(sk);
+			goto drop;
+		}
+		if (sk->sk_state == TCP_SYN_RECV && tcb->passive) {
+			/* MUST-11: a passive open goes back to LISTEN. */
+			edu_done(sk);
+			goto drop;
+		}
+		edu_reset(sk);
+		goto drop;
+	}
+
+	/* Fourth, SYN in a synchronized state: challenge ACK (RFC 5961 4.2). */
+	if (th->syn) {
+		edu_send_ack(sk);
+		goto drop;
+	}
+
+	/* Fifth, the ACK field. */
+	if (!th->ack)
+		goto drop;
+	if (sk->sk_state == TCP_SYN_RECV) {
+		if (!edu_ack_acceptable(cb->ack_seq, tcb->snd_una,
+					tcb->snd_nxt)) {
+			edu_send_reset(sock_net(sk), skb);
+			goto drop;
+		}
+		edu_set_state(sk, TCP_ESTABLISHED);
+		tcb->snd_wl1 = cb->seq;
+		tcb->snd_wl2 = cb->ack_seq;
+		tcb->snd_wnd = cb->wnd;
+		if (edu_sk(sk)->parent)
+			edu_child_established(sk);
+		else
+			sk->sk_state_change(sk);	/* simultaneous open */
+		if (sk->sk_state == TCP_CLOSE)
+			goto drop;
+	}
+	if (!edu_rcv_ack(sk, skb))
+		goto drop;
+
+	/* Seventh, the segment text; eighth, the FIN. */
+	fin_seq = cb->end_seq - 1;
+	queued = false;
+	if ((1 << sk->sk_state) &
+	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)) {
+		__skb_pull(skb, th->doff * 4);
+		queued = edu_rcv_data(sk, skb, &ack_now);
+	}
+	/*
+	 * A FIN counts once RCV.NXT reaches it, in the states that have not
+	 * seen one (the application's SHUT_RD does not matter here).
+	 */
+	if ((cb->flags & TCPHDR_FIN) && fin_seq == tcb->rcv_nxt &&
+	    (1 << sk->sk_state) & (TCPF_SYN_RECV | TCPF_ESTABLISHED |
+				   TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)) {
+		edu_rcv_fin(sk);
+		ack_now = false;
+	} else if (ack_now) {
+		edu_send_ack(sk);
+	} else if (queued) {
+		edu_delack_arm(sk);
+	}
+	if (sk->sk_state != TCP_CLOSE)
+		edu_push(sk);
+	if (queued)
+		return;
+drop:
+	kfree_skb(skb);
+}
+
+/**
+ * edu_rcv() - process one segment for a socket
+ * @sk: the socket, locked (spinlock in softirq, or owned, from the backlog)
+ * @skb: the segment, TCP header at skb->data, control block filled
+ *
+ * Return: 0; the segment is always consumed.
+ */
+int edu_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	switch (sk->sk_state) {
+	case TCP_LISTEN:
+		edu_rcv_listen(sk, skb);
+		break;
+	case TCP_SYN_SENT:
+		edu_rcv_syn_sent(sk, skb);
+		break;
+	case TCP_CLOSE:
+		/* Closed while the segment waited: as CLOSED, answer RST. */
+		edu_send_reset(sock_net(sk), skb);
+		break;
+	default:
+		edu_rcv_established(sk, skb);
+		return 0;
+	}
+	kfree_skb(skb);
+	return 0;
+}
+
+/* Hand a segment to its socket, or to its backlog if the user owns it. */
+static void edu_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		edu_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		edu_mib_inc(sock_net(sk), EDU_MIB_BACKLOGDROP);
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+}
+
+/* Check the TCP header and checksum (MUST-3); fill the control block. */
+static bool edu_segment_valid(struct net *net, struct sk_buff *skb,
+			      unsigned int ihl, const struct nf_hook_state *st)
+{
+	struct edu_skb_cb *cb;
+	struct tcphdr *th;
+	unsigned int thlen;
+
+	th = tcp_hdr(skb);
+	thlen = th->doff * 4;
+	if (thlen < sizeof(*th) || !pskb_may_pull(skb, ihl + thlen) ||
+	    skb->len < ihl + thlen) {
+		edu_mib_inc(net, EDU_MIB_INERRS);
+		return false;
+	}
+	if (nf_ip_checksum(skb, st->hook, ihl, IPPROTO_TCP)) {
+		edu_mib_inc(net, EDU_MIB_INCSUMERRORS);
+		edu_mib_inc(net, EDU_MIB_INERRS);
+		return false;
+	}
+	th = tcp_hdr(skb);
+	cb = EDU_SKB_CB(skb);
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - ihl - thlen;
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->wnd = ntohs(th->window);
+	cb->flags = tcp_flag_byte(th);
+	return true;
+}
+
+static unsigned int edu_nf_hook(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	struct net *net = state->net;
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th;
+	unsigned int ihl;
+	struct sock *sk;
+
+	if (iph->protocol != IPPROTO_TCP)
+		return NF_ACCEPT;
+	ihl = ip_hdrlen(skb);
+	if (!pskb_may_pull(skb, ihl + sizeof(*th)))
+		return NF_ACCEPT;
+	skb_set_transport_header(skb, ihl);
+	iph = ip_hdr(skb);
+	th = tcp_hdr(skb);
+
+	sk = edu_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
+			state->in ? state->in->ifindex : 0);
+	if (!sk) {
+		/* Ours only if a TIME-WAIT record claims it. */
+		if (!edu_tw_exists(net, iph->saddr, th->source, iph->daddr,
+				   th->dest))
+			return NF_ACCEPT;
+		if (!edu_segment_valid(net, skb, ihl, state))
+			return NF_DROP;
+		if (edu_tw_rcv(net, skb)) {
+			consume_skb(skb);
+			return NF_STOLEN;
+		}
+		/* A new SYN ended TIME-WAIT: on to a listener, if any. */
+		iph = ip_hdr(skb);
+		th = tcp_hdr(skb);
+		sk = edu_lookup(net, iph->saddr, th->source, iph->daddr,
+				th->dest, state->in ? state->in->ifindex : 0);
+		if (!sk)
+			return NF_ACCEPT;
+	} else if (!edu_segment_valid(net, skb, ihl, state)) {
+		sock_put(sk);
+		return NF_DROP;
+	}
+	edu_mib_inc(net, EDU_MIB_INSEGS);
+	/* From here on the segment is ours: no conntrack, data at TCP. */
+	nf_reset_ct(skb);
+	__skb_pull(skb, ihl);
+	edu_deliver(sk, skb);
+	sock_put(sk);
+	return NF_STOLEN;
+}
+
+/*
+ * After the filter table (so that firewall rules apply to AF_EDU as to
+ * kernel TCP), before conntrack's confirmation.
+ */
+static const struct nf_hook_ops edu_nf_ops = {
+	.hook		= edu_nf_hook,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_LOCAL_IN,
+	.priority	= NF_IP_PRI_FILTER + 1,
+};
+
+/**
+ * edu_input_net_init() - start taking AF_EDU's segments in a namespace
+ * @net: the namespace
+ *
+ * Return: 0 or a negative errno.
+ */
+int edu_input_net_init(struct net *net)
+{
+	return nf_register_net_hook(net, &edu_nf_ops);
+}
+
+/**
+ * edu_input_net_exit() - stop taking segments in a namespace
+ * @net: the namespace
+ */
+void edu_input_net_exit(struct net *net)
+{
+	nf_unregister_net_hook(net, &edu_nf_ops);
+}

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stream.c - the byte stream as the application sees it: send() copies
+ * into the write queue, recv() copies out of the receive queue, and the
+ * socket's buffer limits (SO_SNDBUF, SO_RCVBUF) bound both.
+ *
+ * The write queue holds segments of at most one MSS, filled in order; the
+ * last one grows until full, so small writes coalesce as Nagle intends.
+ * The receive queue holds in-order payload only; bytes are consumed from
+ * its head at tcb.copied_seq.
+ */
+#include <linux/sched/signal.h>
+#include <asm/ioctls.h>
+#include <linux/sockios.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "edu.h"
+#include "seq.h"
+
+/**
+ * edu_write_space() - wake writers when the write queue has room again
+ * @sk: the socket
+ *
+ * The stream variant of sk_write_space: writers wait on the queued bytes
+ * (sk_wmem_queued against SO_SNDBUF), not on bytes in flight below IP.
+ */
+void edu_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/* A new, empty segment at the tail of the write queue. */
+static struct sk_buff *edu_new_segment(struct sock *sk)
+{
+	struct edu_sock *esk = edu_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(MAX_TCP_HEADER + edu_send_mss(&esk->tcb),
+			sk->sk_allocation);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, MAX_TCP_HEADER);
+	EDU_SKB_CB(skb)->seq = esk->tcb.write_seq;
+	EDU_SKB_CB(skb)->end_seq = esk->tcb.write_seq;
+	EDU_SKB_CB(skb)->flags = 0;
+	sk_wmem_queued_add(sk, skb->truesize);
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	if (!esk->send_head)
+		esk->send_head = skb;
+	return skb;
+}
+
+/*
+ * The segment the next bytes go into: the last one if it is unsent, not
+ * full and carries no FIN, else a new one if SO_SNDBUF allows.
+ */
+static struct sk_buff *edu_tail_segment(struct sock *sk)
+{
+	struct edu_sock *esk = edu_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (skb && esk->send_head && skb->len < edu_send_mss(&esk->tcb) &&
+	    skb_tailroom(skb) && !(EDU_SKB_CB(skb)->flags & TCPHDR_FIN))
+		return skb;
+	if (!sk_stream_memory_free(sk))
+		return NULL;
+	return edu_new_segment(sk);
+}
+
+/**
+ * edu_sendmsg() - send(), write(), sendmsg(): queue bytes for sending
+ * @sock: the socket
+ * @msg: the data
+ * @size: its length
+ *
+ * RFC 9293 section 3.10.2 (SEND).  Waits for the handshake to finish, then
+ * copies into the write queue, waiting (or EAGAIN when nonblocking) while
+ * SO_SNDBUF is full; a write cut short by a signal or a timeout returns
+ * what was queued, as TCP does.  Errors as tcp_sendmsg(): EPIPE (with
+ * SIGPIPE unless MSG_NOSIGNAL) once sending is shut down, the pending
+ * socket error otherwise.
+ *
+ * Return: bytes queued, or a negative errno.
+ */
+int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct sock *sk = sock->sk;
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	int copied = 0, err;
+	long timeo;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto error;
+	}
+
+	while (msg_data_left(msg)) {
+		struct sk_buff *skb;
+		size_t chunk;
+
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+			goto error;
+
+		skb = edu_tail_segment(sk);
+		if (!skb) {
+			/* Let what is queued go before waiting for room. */
+			edu_push(sk);
+			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+			err = sk_stream_wait_memory(sk, &timeo);
+			if (err)
+				goto error;
+			continue;
+		}
+		chunk = min_t(size_t, msg_data_left(msg),
+			      min_t(size_t, edu_send_mss(tcb) - skb->len,
+				    skb_tailroom(skb)));
+		if (!copy_from_iter_full(skb_put(skb, chunk), chunk,
+					 &msg->msg_iter)) {
+			skb_trim(skb, skb->len - chunk);
+			err = -EFAULT;
+			goto error;
+		}
+		EDU_SKB_CB(skb)->end_seq += chunk;
+		tcb->write_seq += chunk;
+		copied += chunk;
+		if (skb->len >= edu_send_mss(tcb))
+			edu_push(sk);
+	}
+	edu_push(sk);
+	release_sock(sk);
+	return copied;
+
+error:
+	edu_push(sk);
+	if (copied) {
+		release_sock(sk);
+		return copied;
+	}
+	if (err == -EPIPE)
+		err = sock_error(sk) ?: -EPIPE;
+	err = sk_stream_error(sk, msg->msg_flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/* The first queued skb holding the byte at @seq, or NULL. */
+static struct sk_buff *edu_skb_at(struct sock *sk, u32 seq)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		if (edu_seq_before(seq, EDU_SKB_CB(skb)->seq + skb->len))
+			return skb;
+	}
+	return NULL;
+}
+
+/*
+ * Nothing to copy: should recvmsg() return what it has, or wait?  Sets
+ * *@err when it should return with an error or end of file (0).
+ */
+static bool edu_recv_should_stop(struct sock *sk, int copied, long timeo,
+				 int *err)
+{
+	*err = 0;
+	if (copied)
+		return sk->sk_err || sk->sk_state == TCP_CLOSE ||
+		       (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+		       signal_pending(current);
+	if (sk->sk_err) {
+		*err = sock_error(sk);
+		return true;
+	}
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		return true;
+	if (sk->sk_state == TCP_CLOSE) {
+		/* Never connected; after a reset, end of file (SOCK_DONE). */
+		if (!sock_flag(sk, SOCK_DONE))
+			*err = -ENOTCONN;
+		return true;
+	}
+	if (!timeo) {
+		*err = -EAGAIN;
+		return true;
+	}
+	if (signal_pending(current)) {
+		*err = sock_intr_errno(timeo);
+		return true;
+	}
+	return false;
+}
+
+/**
+ * edu_recvmsg() - recv(), read(), recvmsg(): copy received bytes out
+ * @sock: the socket
+ * @msg: where to
+ * @len: how much at most
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_TRUNC
+ *
+ * RFC 9293 section 3.10.3 (RECEIVE), with tcp_recvmsg()'s behaviour: 0 at
+ * end of file (the peer's FIN), the pending error once after a reset,
+ * ENOTCONN if never connected.  MSG_TRUNC discards instead of copying.
+ * Reading reopens the window (edu_maybe_send_window_update()).
+ *
+ * Return: bytes read, or a negative errno.
+ */
+int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		int flags)
+{
+	struct sock *sk = sock->sk;
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	u32 peek_seq, *seq;
+	int copied = 0, err = 0, target;
+	long timeo;
+
+	if (flags & MSG_OOB)
+		return -EINVAL;	/* urgent data is not supported yet */
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		copied = -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	peek_seq = tcb->copied_seq;
+	seq = (flags & MSG_PEEK) ? &peek_seq : &tcb->copied_seq;
+
+	while (copied < len) {
+		struct sk_buff *skb = edu_skb_at(sk, *seq);
+		u32 offset, used;
+
+		if (!skb) {
+			if (copied >= target ||
+			    edu_recv_should_stop(sk, copied, timeo, &err))
+				break;
+			edu_maybe_send_window_update(sk);
+			sk_wait_data(sk, &timeo,
+				     skb_peek_tail(&sk->sk_receive_queue));
+			continue;
+		}
+		offset = *seq - EDU_SKB_CB(skb)->seq;
+		used = min_t(size_t, skb->len - offset, len - copied);
+		if (!(flags & MSG_TRUNC) &&
+		    skb_copy_datagram_msg(skb, offset, msg, used)) {
+			if (!copied)
+				err = -EFAULT;
+			break;
+		}
+		*seq += used;
+		copied += used;
+		if (!(flags & MSG_PEEK) && offset + used == skb->len) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			consume_skb(skb);
+		}
+	}
+	if (!(flags & MSG_PEEK) && copied)
+		edu_maybe_send_window_update(sk);
+	if (!copied)
+		copied = err;
+out:
+	release_sock(sk);
+	return copied;
+}
+
+/* Bytes received and not yet read; socket locked. */
+static int edu_inq(struct sock *sk)
+{
+	struct sk_buff *first = skb_peek(&sk->sk_receive_queue);
+	struct sk_buff *skb;
+	int n = 0;
+
+	if (!first)
+		return 0;
+	skb_queue_walk(&sk->sk_receive_queue, skb)
+		n += skb->len;
+	return n - (edu_sk(sk)->tcb.copied_seq - EDU_SKB_CB(first)->seq);
+}
+
+/**
+ * edu_ioctl() - SIOCINQ (unread bytes) and SIOCOUTQ (unacknowledged bytes)
+ * @sock: the socket
+ * @cmd: the request
+ * @arg: user pointer to an int
+ *
+ * Return: 0, -EINVAL on a listener, or -ENOIOCTLCMD for the socket core
+ * to try the device ioctls.
+ */
+int edu_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = edu_inq(sk);
+		release_sock(sk);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = READ_ONCE(edu_sk(sk)->tcb.write_seq) -
+		       READ_ONCE(edu_sk(sk)->tcb.snd_una);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(answ, (int __user *)arg);
+}

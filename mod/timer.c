@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * timer.c - the per-connection timers: retransmission (which also sends
+ * zero-window probes and bounds an orphan's FIN-WAIT-2) and delayed ACK.
+ *
+ * Each timer callback takes the socket's spinlock.  If the application owns
+ * the socket at that moment, the callback tries again a little later rather
+ * than working under its feet.  A pending timer holds a reference on the
+ * socket (sk_reset_timer()), so the socket outlives its callbacks.
+ */
+#include <linux/timer.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "edu.h"
+
+#define EDU_TIMER_RETRY	(HZ / 50)	/* socket busy: try again */
+
+/* Give up on the connection: the peer is gone (MUST-20, MUST-22). */
+static void edu_timeout(struct sock *sk)
+{
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+		edu_mib_inc(sock_net(sk), EDU_MIB_ATTEMPTFAILS);
+	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+	edu_done(sk);
+}
+
+/*
+ * The retransmission timer expired (RFC 6298 section 5.4-5.6): resend the
+ * oldest unacknowledged segment and back off, RTO doubling up to 120 s.
+ * SYNs use the same procedure with their own retry limit (MUST-22).  The
+ * limits are the namespace's kernel TCP settings (tcp_syn_retries,
+ * tcp_synack_retries, tcp_retries2), so that AF_EDU gives up when kernel
+ * TCP would; R2 is counted in retransmissions, as Linux does.
+ */
+static void edu_rtx_handler(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	struct edu_sock *esk = edu_sk(sk);
+	struct edu_tcb *tcb = &esk->tcb;
+	unsigned int limit;
+
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+	case TCP_LISTEN:
+		return;
+	case TCP_FIN_WAIT2:
+		/* An orphan waited long enough for the peer's FIN. */
+		if (sock_flag(sk, SOCK_DEAD) && tcb->snd_una == tcb->snd_nxt) {
+			edu_done(sk);
+			return;
+		}
+		break;
+	case TCP_SYN_SENT:
+		limit = READ_ONCE(net->ipv4.sysctl_tcp_syn_retries);
+		goto check;
+	case TCP_SYN_RECV:
+		limit = READ_ONCE(net->ipv4.sysctl_tcp_synack_retries);
+		goto check;
+	}
+	limit = READ_ONCE(net->ipv4.sysctl_tcp_retries2);
+check:
+	if (tcb->snd_una == tcb->snd_nxt && !esk->send_head)
+		return;		/* everything acknowledged meanwhile */
+	if (tcb->retransmits >= limit) {
+		edu_timeout(sk);
+		return;
+	}
+	edu_mib_inc(sock_net(sk), EDU_MIB_RTOEXPIRES);
+	tcb->retransmits++;
+	if (tcb->snd_una == tcb->snd_nxt)
+		edu_send_probe(sk);	/* window closed, nothing in flight */
+	else
+		edu_retransmit_head(sk);
+	tcb->rto = min_t(u32, tcb->rto * 2, EDU_RTO_MAX);
+	sk_reset_timer(sk, &esk->rtx_timer, jiffies + tcb->rto);
+}
+
+static void edu_rtx_timer(struct timer_list *t)
+{
+	struct edu_sock *esk = from_timer(esk, t, rtx_timer);
+	struct sock *sk = &esk->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &esk->rtx_timer, jiffies + EDU_TIMER_RETRY);
+	else
+		edu_rtx_handler(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void edu_delack_timer(struct timer_list *t)
+{
+	struct edu_sock *esk = from_timer(esk, t, delack_timer);
+	struct sock *sk = &esk->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &esk->delack_timer,
+			       jiffies + EDU_TIMER_RETRY);
+	else if (esk->tcb.ack_pending && sk->sk_state != TCP_CLOSE)
+		edu_send_ack(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * edu_timers_init() - set up a new socket's timers
+ * @sk: the socket
+ */
+void edu_timers_init(struct sock *sk)
+{
+	timer_setup(&edu_sk(sk)->rtx_timer, edu_rtx_timer, 0);
+	timer_setup(&edu_sk(sk)->delack_timer, edu_delack_timer, 0);
+}
+
+/**
+ * edu_timers_stop() - cancel a closing socket's timers
+ * @sk: the socket, locked
+ *
+ * A callback already running waits for the socket lock and then finds the
+ * socket closed; the references of cancelled timers are dropped here.
+ */
+void edu_timers_stop(struct sock *sk)
+{
+	sk_stop_timer(sk, &edu_sk(sk)->rtx_timer);
+	sk_stop_timer(sk, &edu_sk(sk)->delack_timer);
+}
+
+/**
+ * edu_rtx_arm() - start the retransmission timer unless it runs
+ * @sk: the socket, locked
+ *
+ * RFC 6298 section 5.1: started when a segment with data is sent and the
+ * timer is not running; not restarted by further sends.
+ */
+void edu_rtx_arm(struct sock *sk)
+{
+	struct edu_sock *esk = edu_sk(sk);
+
+	if (!timer_pending(&esk->rtx_timer))
+		sk_reset_timer(sk, &esk->rtx_timer, jiffies + esk->tcb.rto);
+}
+
+/**
+ * edu_delack_arm() - owe the peer an ACK, sent within EDU_DELACK_TIME
+ * @sk: the socket, locked
+ *
+ * RFC 9293 section 3.8.6.3: an ACK may be delayed, by less than 0.5 s
+ * (MUST-40), so that it can ride on data or a window update.
+ */
+void edu_delack_arm(struct sock *sk)
+{
+	struct edu_sock *esk = edu_sk(sk);
+
+	esk->tcb.ack_pending = true;
+	if (!timer_pending(&esk->delack_timer))
+		sk_reset_timer(sk, &esk->delack_timer,
+			       jiffies + EDU_DELACK_TIME);
+}
+
+/**
+ * edu_ack_sent() - a segment carrying the current ACK went out
+ * @sk: the socket, locked
+ */
+void edu_ack_sent(struct sock *sk)
+{
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+
+	tcb->ack_pending = false;
+	tcb->delack_segs = 0;
+}
