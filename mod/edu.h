@@ -46,6 +46,9 @@
  * @advmss: the MSS we offer, from the route's MTU
  * @rto: current retransmission timeout, in jiffies
  * @retransmits: expiries of the retransmission timer for the same data
+ * @rcv_ratio: payload bytes per byte of memory of received segments, in
+ *	1/256 (so that the advertised window fits the receive buffer)
+ * @dupacks: duplicate ACKs in a row (RFC 5681 section 3.2 counts three)
  * @delack_segs: full-sized segments received and not yet acknowledged
  * @ack_pending: an ACK is owed to the peer (delayed-ACK timer running)
  * @nodelay: TCP_NODELAY: Nagle's algorithm off
@@ -75,6 +78,8 @@ struct edu_tcb {
 	u16 mss;
 	u16 advmss;
 	u32 rto;
+	u32 rcv_ratio;
+	u8 dupacks;
 	u8 retransmits;
 	u8 delack_segs;
 	bool ack_pending;
@@ -202,6 +207,7 @@ enum edu_mib {
 	EDU_MIB_LISTENOVERFLOWS, /* SYNs dropped, accept queue full */
 	EDU_MIB_NOROUTE,	/* segments not sent, no route */
 	EDU_MIB_TIMEWAITS,	/* connections that entered TIME-WAIT */
+	EDU_MIB_ABORTONDATA,	/* reset: data after the application closed */
 	__EDU_MIB_MAX
 };
 
@@ -337,6 +343,7 @@ void edu_send_active_reset(struct sock *sk);
 void edu_send_reset(struct net *net, struct sk_buff *skb);
 void edu_send_tw_ack(struct edu_timewait *tw, struct sk_buff *skb);
 void edu_retransmit_head(struct sock *sk);
+void edu_retransmit_all(struct sock *sk);
 void edu_send_probe(struct sock *sk);
 u16 edu_route_mss(struct sock *sk);
 u32 edu_rcv_space(const struct sock *sk);

@@ -268,6 +268,19 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	/* Nothing in flight: this answers a window probe, the peer lives. */
 	if (tcb->snd_una == tcb->snd_nxt)
 		tcb->retransmits = 0;
+	/*
+	 * A duplicate ACK (RFC 5681 section 2): nothing new acknowledged, no
+	 * data, same window, data outstanding.  The third one means the
+	 * segment at SND.UNA was lost: fast retransmit (section 3.2).  The
+	 * rest of congestion control comes with the reliability work.
+	 */
+	if (cb->ack_seq == tcb->snd_una && cb->seq == cb->end_seq &&
+	    cb->wnd == tcb->snd_wnd && tcb->snd_una != tcb->snd_nxt) {
+		if (++tcb->dupacks == 3)
+			edu_retransmit_head(sk);
+	} else if (cb->ack_seq != tcb->snd_una) {
+		tcb->dupacks = 0;
+	}
 	if (edu_seq_after(cb->ack_seq, tcb->snd_una)) {
 		tcb->snd_una = cb->ack_seq;
 		edu_clean_acked(sk);
@@ -369,6 +382,14 @@ static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now)
 	cb->seq = seq;
 	cb->end_seq = seq + len;
 	skb_dst_drop(skb);
+	/*
+	 * What a segment costs per byte, for the next window (1/256),
+	 * smoothed; tiny segments say nothing about the bulk of the data.
+	 */
+	if (len >= EDU_MSS_DEFAULT)
+		tcb->rcv_ratio = (3 * tcb->rcv_ratio +
+				  clamp_t(u32, ((u64)len << 8) / skb->truesize,
+					  32, 255)) / 4;
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	tcb->rcv_nxt += len;
@@ -493,6 +514,20 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 	/* Seventh, the segment text; eighth, the FIN. */
 	fin_seq = cb->end_seq - 1;
 	queued = false;
+	/*
+	 * New data for an application that closed: nobody will read it.  As
+	 * Linux (and RFC 9293 section 3.10.4's abort), reset the connection
+	 * rather than acknowledge it into the void.
+	 */
+	if ((1 << sk->sk_state) & (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2) &&
+	    (sk->sk_shutdown & RCV_SHUTDOWN) &&
+	    edu_seq_after(cb->end_seq - !!(cb->flags & TCPHDR_FIN),
+			  tcb->rcv_nxt)) {
+		edu_send_active_reset(sk);
+		edu_mib_inc(sock_net(sk), EDU_MIB_ABORTONDATA);
+		edu_done(sk);
+		goto drop;
+	}
 	if ((1 << sk->sk_state) &
 	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)) {
 		__skb_pull(skb, th->doff * 4);

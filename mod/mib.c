@@ -27,6 +27,7 @@ static const char * const edu_mib_names[__EDU_MIB_MAX] = {
 	[EDU_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
 	[EDU_MIB_NOROUTE]		= "NoRoute",
 	[EDU_MIB_TIMEWAITS]		= "TimeWaits",
+	[EDU_MIB_ABORTONDATA]		= "AbortOnData",
 };
 
 static int edu_snmp_show(struct seq_file *seq, void *v)

@@ -87,8 +87,10 @@ static struct rtable *edu_route(struct sock *sk)
  * edu_rcv_space() - the receive window the buffer can back right now
  * @sk: the socket
  *
- * Half the free receive buffer: the other half covers skb overhead, as
- * Linux's default tcp_adv_win_scale does.  At most 65535 until window
+ * The free receive buffer, scaled by the payload-to-memory ratio of the
+ * segments received so far (tcb.rcv_ratio; half, before any arrived), so
+ * that a full window fits in SO_RCVBUF however the driver allocated the
+ * segments, as Linux's scaling_ratio does.  At most 65535 until window
  * scaling (RFC 7323) is implemented.
  *
  * Return: window in bytes.
@@ -96,10 +98,11 @@ static struct rtable *edu_route(struct sock *sk)
 u32 edu_rcv_space(const struct sock *sk)
 {
 	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	u32 ratio = READ_ONCE(edu_sk(sk)->tcb.rcv_ratio);
 
 	if (space <= 0)
 		return 0;
-	return min_t(u32, space / 2, EDU_MAX_WINDOW);
+	return min_t(u32, (u64)space * ratio >> 8, EDU_MAX_WINDOW);
 }
 
 /*
@@ -110,7 +113,8 @@ u32 edu_rcv_space(const struct sock *sk)
  */
 static u32 edu_rcv_sws_step(const struct sock *sk)
 {
-	u32 buff = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, EDU_MAX_WINDOW);
+	u32 buff = min_t(u32, (u64)READ_ONCE(sk->sk_rcvbuf) *
+			 edu_sk(sk)->tcb.rcv_ratio >> 8, EDU_MAX_WINDOW);
 
 	return min_t(u32, buff / 2, edu_sk(sk)->tcb.advmss);
 }
@@ -396,6 +400,31 @@ void edu_retransmit_head(struct sock *sk)
 		return;
 	edu_mib_inc(sock_net(sk), EDU_MIB_RETRANSSEGS);
 	edu_transmit_queued(sk, skb);
+}
+
+/**
+ * edu_retransmit_all() - after a timeout, resend everything in flight
+ * @sk: the socket, locked
+ *
+ * Without selective acknowledgments, a timeout means that anything after
+ * the first lost segment may be lost too; a receiver without an
+ * out-of-order queue has certainly dropped it.  Resending only the first
+ * segment per timeout would recover one segment per RTO, so the whole
+ * flight goes again ("go back N", which RFC 9293 section 3.8.1 permits),
+ * SND.NXT unchanged.
+ */
+void edu_retransmit_all(struct sock *sk)
+{
+	struct edu_sock *esk = edu_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == esk->send_head)
+			break;
+		edu_mib_inc(sock_net(sk), EDU_MIB_RETRANSSEGS);
+		if (edu_transmit_queued(sk, skb))
+			break;
+	}
 }
 
 /* Queue a payload-less segment (SYN or FIN) on the write queue. */

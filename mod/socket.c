@@ -103,6 +103,7 @@ static void edu_sock_init(struct sock *sk, int protocol)
 	esk->tcb.mss = EDU_MSS_DEFAULT;
 	esk->tcb.advmss = EDU_MSS_DEFAULT;
 	esk->tcb.rto = EDU_RTO_INIT;
+	esk->tcb.rcv_ratio = 128;
 
 	edu_object_inc(EDU_OBJ_SOCKETS);
 	spin_lock_bh(&en->sk_list_lock);

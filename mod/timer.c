@@ -74,7 +74,7 @@ check:
 	if (tcb->snd_una == tcb->snd_nxt)
 		edu_send_probe(sk);	/* window closed, nothing in flight */
 	else
-		edu_retransmit_head(sk);
+		edu_retransmit_all(sk);
 	tcb->rto = min_t(u32, tcb->rto * 2, EDU_RTO_MAX);
 	sk_reset_timer(sk, &esk->rtx_timer, jiffies + tcb->rto);
 }

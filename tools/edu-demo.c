@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * edu-demo - show an AF_EDU socket at work: open one, bind it, listen,
- * and show what the kernel reports about it.  `make run` runs it in a VM.
+ * take a connection from a kernel TCP client, exchange a greeting, and
+ * show what the kernel reports about it.  `make run` runs it in a VM.
  *
  * Only the socket() call differs from a program written for AF_INET.
  */
@@ -44,7 +45,9 @@ int main(void)
 		.sin_port = 0,
 	};
 	socklen_t len = sizeof(addr);
-	int fd, tcp;
+	int fd, tcp, conn;
+	char buf[64];
+	ssize_t n;
 
 	fd = socket(AF_EDU, SOCK_STREAM | SOCK_NONBLOCK, EDUPROTO_TCP);
 	if (fd < 0)
@@ -66,18 +69,42 @@ int main(void)
 
 	/* The port is held against kernel TCP too: one port space. */
 	tcp = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-	if (tcp >= 0) {
-		if (bind(tcp, (struct sockaddr *)&addr, sizeof(addr)))
-			printf("kernel TCP bind() to the same port: %s\n",
-			       strerror(errno));
-		close(tcp);
-	}
+	if (tcp < 0)
+		die("socket(AF_INET)");
+	if (bind(tcp, (struct sockaddr *)&addr, sizeof(addr)))
+		printf("kernel TCP bind() to the same port: %s\n",
+		       strerror(errno));
+
+	/* A kernel TCP client talks to the AF_EDU server: real TCP. */
+	if (connect(tcp, (struct sockaddr *)&addr, sizeof(addr)))
+		die("connect");
+	conn = accept(fd, NULL, NULL);
+	if (conn < 0)
+		die("accept");
+	if (write(tcp, "hello, AF_EDU", 13) != 13)
+		die("write");
+	n = read(conn, buf, sizeof(buf) - 1);
+	if (n < 0)
+		die("read");
+	buf[n] = '\0';
+	printf("kernel TCP client -> AF_EDU server: \"%s\"\n", buf);
+	if (write(conn, "hello, TCP", 10) != 10)
+		die("write");
+	n = read(tcp, buf, sizeof(buf) - 1);
+	if (n < 0)
+		die("read");
+	buf[n] = '\0';
+	printf("AF_EDU server -> kernel TCP client: \"%s\"\n", buf);
 
 	printf("/proc/net/edu:\n");
 	show_file("/proc/net/edu");
 	printf("/sys/kernel/edu/objects: sockets ");
 	fflush(stdout);
 	show_file("/sys/kernel/edu/objects/sockets");
+	printf("/proc/net/edu_snmp:\n");
+	show_file("/proc/net/edu_snmp");
+	close(conn);
+	close(tcp);
 	close(fd);
 	return 0;
 }
