@@ -10,6 +10,8 @@
 #define _EDU_H
 
 #include <linux/atomic.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -23,6 +25,7 @@
 #include <uapi/linux/edu.h>
 
 #include "compat.h"
+#include "rtt.h"
 
 /**
  * struct edu_tcb - the transmission control block of RFC 9293 section 3.3.1
@@ -45,6 +48,7 @@
  * @mss: effective send MSS (RFC 9293 section 3.7.1)
  * @advmss: the MSS we offer, from the route's MTU
  * @rto: current retransmission timeout, in jiffies
+ * @rtt: the RFC 6298 estimator (SRTT, RTTVAR)
  * @retransmits: expiries of the retransmission timer for the same data
  * @rcv_ratio: payload bytes per byte of memory of received segments, in
  *	1/256 (so that the advertised window fits the receive buffer)
@@ -78,6 +82,7 @@ struct edu_tcb {
 	u16 mss;
 	u16 advmss;
 	u32 rto;
+	struct edu_rtt rtt;
 	u32 rcv_ratio;
 	u8 dupacks;
 	u8 retransmits;
@@ -94,6 +99,9 @@ struct edu_tcb {
  * @ack_seq: SEG.ACK of an incoming segment
  * @wnd: SEG.WND of an incoming segment
  * @flags: TCPHDR_* control bits
+ * @sent_us: when an outgoing segment was last sent (0: never)
+ * @retransmitted: an outgoing segment was sent more than once (no RTT
+ *	sample from it: Karn's algorithm)
  *
  * On the write queue an skb is one segment's payload (at most one MSS),
  * headers are added to a clone at transmission.  On the receive queue it
@@ -105,6 +113,8 @@ struct edu_skb_cb {
 	u32 ack_seq;
 	u16 wnd;
 	u8 flags;
+	u8 retransmitted;
+	u32 sent_us;
 };
 
 #define EDU_SKB_CB(skb) ((struct edu_skb_cb *)&((skb)->cb[0]))
@@ -283,6 +293,12 @@ static inline void edu_object_dec(enum edu_object obj)
 static inline void edu_mib_inc(const struct net *net, enum edu_mib item)
 {
 	atomic_long_inc(&edu_pernet(net)->mib[item]);
+}
+
+/* A microsecond clock for RTT samples; wraps after 71 minutes, harmlessly. */
+static inline u32 edu_now_us(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
 /* Default timers, as Linux TCP's (include/net/tcp.h). */

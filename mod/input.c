@@ -26,6 +26,7 @@
 
 #include "edu.h"
 #include "options.h"
+#include "rtt.h"
 #include "seq.h"
 
 /* The effective send MSS from the peer's option (MUST-15, MUST-16). */
@@ -175,18 +176,37 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
 }
 
 /* Free what a new SND.UNA acknowledges from the write queue. */
+/*
+ * Free what a new SND.UNA acknowledges from the write queue, and take a
+ * round-trip sample from the newest segment it fully acknowledges, unless
+ * that was retransmitted (Karn's algorithm, RFC 6298 section 3).  The RTO
+ * is then recomputed, which also ends any backoff (section 5.7's spirit, as
+ * Linux does once an ACK makes progress).
+ */
 static void edu_clean_acked(struct sock *sk)
 {
 	struct edu_sock *esk = edu_sk(sk);
+	struct edu_tcb *tcb = &esk->tcb;
+	u32 sent_us = 0;
+	bool sample = false;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
 	       skb != esk->send_head &&
-	       edu_seq_leq(EDU_SKB_CB(skb)->end_seq, esk->tcb.snd_una)) {
+	       edu_seq_leq(EDU_SKB_CB(skb)->end_seq, tcb->snd_una)) {
+		sample = !EDU_SKB_CB(skb)->retransmitted;
+		sent_us = EDU_SKB_CB(skb)->sent_us;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
 	}
+	if (sample)
+		edu_rtt_sample(&tcb->rtt, edu_now_us() - sent_us);
+	tcb->rto = usecs_to_jiffies(edu_rtt_rto(&tcb->rtt,
+						jiffies_to_usecs(1),
+						jiffies_to_usecs(EDU_RTO_INIT),
+						jiffies_to_usecs(EDU_RTO_MIN),
+						jiffies_to_usecs(EDU_RTO_MAX)));
 }
 
 /*
@@ -231,7 +251,6 @@ static void edu_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		tcb->snd_una = cb->ack_seq;
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
-		tcb->rto = EDU_RTO_INIT;
 		edu_set_state(sk, TCP_ESTABLISHED);
 		edu_send_ack(sk);
 		edu_push(sk);
@@ -285,7 +304,6 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		tcb->snd_una = cb->ack_seq;
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
-		tcb->rto = EDU_RTO_INIT;
 		/* RFC 6298 section 5.2/5.3: stop or restart the timer. */
 		if (tcb->snd_una == tcb->snd_nxt && !edu_sk(sk)->send_head)
 			sk_stop_timer(sk, &edu_sk(sk)->rtx_timer);

@@ -228,6 +228,10 @@ static int edu_transmit_queued(struct sock *sk, struct sk_buff *skb)
 				 skb_clone(skb, GFP_ATOMIC);
 	if (!copy)
 		return -ENOBUFS;
+	/* For RTT samples: when, and whether this is a retransmission. */
+	if (cb->sent_us)
+		cb->retransmitted = 1;
+	cb->sent_us = edu_now_us() ?: 1;
 	return edu_send_segment(sk, copy, cb->seq, flags);
 }
 
