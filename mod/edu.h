@@ -47,6 +47,7 @@
  * @max_wnd: largest window the peer ever offered (sender SWS avoidance)
  * @mss: effective send MSS (RFC 9293 section 3.7.1)
  * @advmss: the MSS we offer, from the route's MTU
+ * @user_mss: TCP_MAXSEG: a cap on the MSS (0: none)
  * @rto: current retransmission timeout, in jiffies
  * @rtt: the RFC 6298 estimator (SRTT, RTTVAR)
  * @retransmits: expiries of the retransmission timer for the same data
@@ -81,6 +82,7 @@ struct edu_tcb {
 	u32 max_wnd;
 	u16 mss;
 	u16 advmss;
+	u16 user_mss;
 	u32 rto;
 	struct edu_rtt rtt;
 	u32 rcv_ratio;

@@ -21,6 +21,7 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
+#include <net/route.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/tcp.h>
 
@@ -124,6 +125,10 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!th->syn)
 		return;
+	/* MUST-57: a SYN to a broadcast or multicast address is dropped. */
+	if (skb_rtable(skb) &&
+	    skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
+		return;
 	if (sk_acceptq_is_full(sk)) {
 		edu_mib_inc(sock_net(sk), EDU_MIB_LISTENOVERFLOWS);
 		return;
@@ -150,6 +155,8 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	tcb->max_wnd = cb->wnd;
 	tcb->snd_wl1 = cb->seq;
 	tcb->advmss = edu_route_mss(child);
+	if (edu_sk(sk)->tcb.user_mss)
+		tcb->advmss = min(tcb->advmss, edu_sk(sk)->tcb.user_mss);
 	tcb->mss = edu_peer_mss(skb, tcb->advmss);
 	tcb->iss = secure_tcp_seq_and_ts_off(sock_net(sk), iph->daddr,
 					     iph->saddr, th->dest,
@@ -295,7 +302,7 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	 */
 	if (cb->ack_seq == tcb->snd_una && cb->seq == cb->end_seq &&
 	    cb->wnd == tcb->snd_wnd && tcb->snd_una != tcb->snd_nxt) {
-		if (++tcb->dupacks == 3)
+		if (tcb->dupacks < 3 && ++tcb->dupacks == 3)
 			edu_retransmit_head(sk);
 	} else if (cb->ack_seq != tcb->snd_una) {
 		tcb->dupacks = 0;
@@ -312,9 +319,14 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 				       jiffies + tcb->rto);
 		sk->sk_write_space(sk);
 	}
-	/* RFC 9293 3.10.7.4: update SND.WND only from a newer segment. */
-	if (edu_seq_before(tcb->snd_wl1, cb->seq) ||
-	    (tcb->snd_wl1 == cb->seq && edu_seq_leq(tcb->snd_wl2, cb->ack_seq))) {
+	/*
+	 * RFC 9293 3.10.7.4: if SND.UNA =< SEG.ACK =< SND.NXT, update SND.WND,
+	 * but only from a segment newer than the last update (WL1, WL2).
+	 */
+	if (edu_seq_geq(cb->ack_seq, tcb->snd_una) &&
+	    (edu_seq_before(tcb->snd_wl1, cb->seq) ||
+	     (tcb->snd_wl1 == cb->seq &&
+	      edu_seq_leq(tcb->snd_wl2, cb->ack_seq)))) {
 		tcb->snd_wnd = cb->wnd;
 		tcb->snd_wl1 = cb->seq;
 		tcb->snd_wl2 = cb->ack_seq;

@@ -4,10 +4,12 @@
  *
  * Options may appear on any segment (MUST-5).  Unknown options carrying a
  * length are skipped (MUST-6).  A malformed length never makes the parser
- * read outside the option space (MUST-7): the segment is reported bad and
- * the caller drops and counts it.  Options that only mean something on a
- * SYN (MSS, window scale, SACK-permitted) are ignored elsewhere, as Linux
- * does (RFC 9293 section 3.7.1, RFC 7323 section 2.2).
+ * read outside the option space (MUST-7): it stops and reports the space
+ * malformed, keeping what it found before; the caller decides (as Linux,
+ * the receive path then ignores the options and keeps the segment).
+ * Options that only mean something on a SYN (MSS, window scale,
+ * SACK-permitted) are ignored elsewhere, as Linux does (RFC 9293 section
+ * 3.7.1, RFC 7323 section 2.2).
  */
 #include <linux/errno.h>
 #include <linux/types.h>

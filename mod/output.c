@@ -108,8 +108,10 @@ u32 edu_rcv_space(const struct sock *sk)
 /*
  * Receiver-side silly window avoidance, RFC 9293 section 3.8.6.2.2
  * (MUST-39): the right edge moves only by at least min(Fr * RCV.BUFF,
- * Eff.snd.MSS), Fr = 1/2.  RCV.BUFF is the largest window this buffer can
- * ever offer, so that the step can always be reached.
+ * Eff.snd.MSS), Fr = 1/2.  Eff.snd.MSS is the peer's, the largest segment
+ * it may send us: the MSS we offered (advmss).  RCV.BUFF is the largest
+ * window this buffer can ever offer, so that the step can always be
+ * reached.
  */
 static u32 edu_rcv_sws_step(const struct sock *sk)
 {
@@ -410,12 +412,14 @@ void edu_retransmit_head(struct sock *sk)
  * edu_retransmit_all() - after a timeout, resend everything in flight
  * @sk: the socket, locked
  *
- * Without selective acknowledgments, a timeout means that anything after
- * the first lost segment may be lost too; a receiver without an
- * out-of-order queue has certainly dropped it.  Resending only the first
- * segment per timeout would recover one segment per RTO, so the whole
- * flight goes again ("go back N", which RFC 9293 section 3.8.1 permits),
- * SND.NXT unchanged.
+ * RFC 6298 section 5.4 resends the earliest segment.  Without selective
+ * acknowledgments, though, a timeout means that anything after the first
+ * lost segment may be lost too, and a receiver without an out-of-order
+ * queue has certainly dropped it: resending one segment per timeout would
+ * recover one segment per RTO.  Like Linux, which after a timeout counts
+ * the whole flight as lost, the flight goes again ("go back N"), SND.NXT
+ * unchanged.  Until congestion control arrives it is not paced by a
+ * congestion window, only by the peer's window.
  */
 void edu_retransmit_all(struct sock *sk)
 {
@@ -515,6 +519,8 @@ int edu_connect_start(struct sock *sk)
 	tcb->advmss = edu_route_mss(sk);
 	if (!tcb->advmss)
 		return -ENETUNREACH;
+	if (tcb->user_mss)
+		tcb->advmss = min(tcb->advmss, tcb->user_mss);
 	tcb->mss = EDU_MSS_DEFAULT;
 	tcb->iss = secure_tcp_seq_and_ts_off(sock_net(sk), inet->inet_saddr,
 					     inet->inet_daddr,

@@ -167,6 +167,7 @@ struct sock *edu_child_alloc(const struct sock *parent)
 	sk->sk_lingertime = parent->sk_lingertime;
 	inet_sk(sk)->tos = inet_sk(parent)->tos;
 	edu_sk(sk)->tcb.nodelay = edu_sk(parent)->tcb.nodelay;
+	edu_sk(sk)->tcb.user_mss = edu_sk(parent)->tcb.user_mss;
 	sock_hold((struct sock *)parent);
 	edu_sk(sk)->parent = (struct sock *)parent;
 	return sk;
@@ -793,8 +794,8 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 		/* As Linux: 88..65535, or 0 for the default; before SYN. */
 		if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW))
 			err = -EINVAL;
-		else if (val && (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
-			tcb->advmss = val;
+		else if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+			tcb->user_mss = val;
 		break;
 	}
 	release_sock(sk);
@@ -819,8 +820,9 @@ static int edu_getsockopt(struct socket *sock, int level, int optname,
 		val = READ_ONCE(tcb->nodelay);
 		break;
 	case TCP_MAXSEG:
+		/* As Linux: the user's cap, or the default, until connected. */
 		val = (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN) ?
-		      tcb->advmss : READ_ONCE(tcb->mss);
+		      (tcb->user_mss ?: EDU_MSS_DEFAULT) : READ_ONCE(tcb->mss);
 		break;
 	default:
 		return -ENOPROTOOPT;

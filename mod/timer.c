@@ -29,8 +29,9 @@ static void edu_timeout(struct sock *sk)
 }
 
 /*
- * The retransmission timer expired (RFC 6298 section 5.4-5.6): resend the
- * oldest unacknowledged segment and back off, RTO doubling up to 120 s.
+ * The retransmission timer expired (RFC 6298 section 5.4-5.6): resend what
+ * is in flight (edu_retransmit_all()) and back off, RTO doubling up to
+ * 120 s.
  * SYNs use the same procedure with their own retry limit (MUST-22).  The
  * limits are the namespace's kernel TCP settings (tcp_syn_retries,
  * tcp_synack_retries, tcp_retries2), so that AF_EDU gives up when kernel

@@ -16,6 +16,7 @@
  */
 #include <linux/slab.h>
 #include <linux/timer.h>
+#include <net/ip.h>
 #include <net/tcp.h>
 
 #include "edu.h"
@@ -125,7 +126,7 @@ bool edu_tw_exists(struct net *net, __be32 raddr, __be16 rport,
  * acknowledged again and restarts the 2*MSL wait; a RST ends the wait; a
  * new SYN beyond the old connection's sequence space ends it too and goes
  * on to a listener, as Linux allows (RFC 6191's idea without timestamps);
- * anything else is answered with an ACK.
+ * data is answered with an ACK, a bare ACK is dropped.
  *
  * Return: true if the segment was consumed (the caller frees it), false if
  * there is no record for it or a listener should see it.  A RST that ends
@@ -150,7 +151,12 @@ bool edu_tw_rcv(struct net *net, struct sk_buff *skb)
 	     edu_seq_after(ntohl(th->seq), found->rcv_nxt))) {
 		hlist_del_init(&found->node);
 		kill = true;
-	} else if (!th->syn) {
+	} else if (th->fin || skb->len > ip_hdrlen(skb) + th->doff * 4) {
+		/*
+		 * A FIN again (our last ACK was lost) or data: acknowledge.
+		 * A bare ACK is not answered, or two ends in TIME-WAIT would
+		 * ACK each other's ACKs until it ends.
+		 */
 		if (th->fin)
 			mod_timer_pending(&found->timer,
 					  jiffies + EDU_TIMEWAIT_LEN);

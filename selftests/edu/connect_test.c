@@ -397,13 +397,15 @@ static void sndtimeo(struct __test_metadata *_metadata, int fd)
 	t0 = edu_now();
 	ASSERT_ERRNO(EINPROGRESS, edu_connect_to(fd, EDU_BLACKHOLE, 80));
 	dt = edu_now() - t0;
-	ASSERT_LE(0.25, dt) TH_LOG("returned after %.3f s", dt);
+	/* Loose: under emulation the jiffies clock drifts from CLOCK_MONOTONIC. */
+	ASSERT_LE(0.2, dt) TH_LOG("returned after %.3f s", dt);
 	ASSERT_GE(5.0, dt) TH_LOG("returned after %.3f s", dt);
 	/* Still connecting; a blocking retry waits again, then EALREADY. */
 	t0 = edu_now();
 	ASSERT_ERRNO(EALREADY, edu_connect_to(fd, EDU_BLACKHOLE, 80));
 	dt = edu_now() - t0;
-	ASSERT_LE(0.25, dt) TH_LOG("returned after %.3f s", dt);
+	/* Loose: under emulation the jiffies clock drifts from CLOCK_MONOTONIC. */
+	ASSERT_LE(0.2, dt) TH_LOG("returned after %.3f s", dt);
 	ASSERT_GE(5.0, dt) TH_LOG("returned after %.3f s", dt);
 }
 
