@@ -57,6 +57,11 @@
  * @delack_segs: full-sized segments received and not yet acknowledged
  * @ack_pending: an ACK is owed to the peer (delayed-ACK timer running)
  * @nodelay: TCP_NODELAY: Nagle's algorithm off
+ * @rcv_tstamp: jiffies when the last segment arrived (keepalive idle time)
+ * @keepalive_time: TCP_KEEPIDLE in seconds (0: the namespace's default)
+ * @keepalive_intvl: TCP_KEEPINTVL in seconds (0: the default)
+ * @keepalive_probes: TCP_KEEPCNT (0: the default)
+ * @probes_out: keepalive probes sent and not answered
  * @passive: the connection came from a listener (MUST-11: SYN-RECEIVED
  *	returns to LISTEN on RST, only for passive opens)
  *
@@ -92,6 +97,11 @@ struct edu_tcb {
 	bool ack_pending;
 	bool nodelay;
 	bool passive;
+	unsigned long rcv_tstamp;
+	u16 keepalive_time;
+	u16 keepalive_intvl;
+	u8 keepalive_probes;
+	u8 probes_out;
 };
 
 /**
@@ -220,6 +230,8 @@ enum edu_mib {
 	EDU_MIB_NOROUTE,	/* segments not sent, no route */
 	EDU_MIB_TIMEWAITS,	/* connections that entered TIME-WAIT */
 	EDU_MIB_ABORTONDATA,	/* reset: data after the application closed */
+	EDU_MIB_KEEPALIVEPROBES, /* keepalive probes sent */
+	EDU_MIB_KEEPALIVETIMEOUTS, /* connections ended by keepalive */
 	__EDU_MIB_MAX
 };
 
@@ -374,6 +386,8 @@ void edu_timers_stop(struct sock *sk);
 void edu_rtx_arm(struct sock *sk);
 void edu_delack_arm(struct sock *sk);
 void edu_ack_sent(struct sock *sk);
+void edu_keepalive_set(struct sock *sk, int on);
+void edu_keepalive_reset(struct sock *sk);
 
 /* mib.c */
 int edu_mib_net_init(struct net *net);

@@ -259,6 +259,7 @@ static void edu_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
 		edu_set_state(sk, TCP_ESTABLISHED);
+		edu_keepalive_reset(sk);
 		edu_send_ack(sk);
 		edu_push(sk);
 		sk->sk_state_change(sk);
@@ -528,6 +529,7 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 			goto drop;
 		}
 		edu_set_state(sk, TCP_ESTABLISHED);
+		edu_keepalive_reset(sk);
 		tcb->snd_wl1 = cb->seq;
 		tcb->snd_wl2 = cb->ack_seq;
 		tcb->snd_wnd = cb->wnd;
@@ -594,6 +596,10 @@ drop:
  */
 int edu_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	/* Any segment shows the peer alive (keepalive, RFC 9293 3.8.4). */
+	edu_sk(sk)->tcb.rcv_tstamp = jiffies;
+	edu_sk(sk)->tcb.probes_out = 0;
+
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
 		edu_rcv_listen(sk, skb);

@@ -28,6 +28,8 @@ static const char * const edu_mib_names[__EDU_MIB_MAX] = {
 	[EDU_MIB_NOROUTE]		= "NoRoute",
 	[EDU_MIB_TIMEWAITS]		= "TimeWaits",
 	[EDU_MIB_ABORTONDATA]		= "AbortOnData",
+	[EDU_MIB_KEEPALIVEPROBES]	= "KeepAliveProbes",
+	[EDU_MIB_KEEPALIVETIMEOUTS]	= "KeepAliveTimeouts",
 };
 
 static int edu_snmp_show(struct seq_file *seq, void *v)

@@ -168,6 +168,10 @@ struct sock *edu_child_alloc(const struct sock *parent)
 	inet_sk(sk)->tos = inet_sk(parent)->tos;
 	edu_sk(sk)->tcb.nodelay = edu_sk(parent)->tcb.nodelay;
 	edu_sk(sk)->tcb.user_mss = edu_sk(parent)->tcb.user_mss;
+	edu_sk(sk)->tcb.keepalive_time = edu_sk(parent)->tcb.keepalive_time;
+	edu_sk(sk)->tcb.keepalive_intvl = edu_sk(parent)->tcb.keepalive_intvl;
+	edu_sk(sk)->tcb.keepalive_probes =
+		edu_sk(parent)->tcb.keepalive_probes;
 	sock_hold((struct sock *)parent);
 	edu_sk(sk)->parent = (struct sock *)parent;
 	return sk;
@@ -764,7 +768,7 @@ static int edu_shutdown(struct socket *sock, int how)
 
 /*
  * Options at SOL_SOCKET are handled by the socket core.  At SOL_TCP:
- * TCP_NODELAY (MUST-17) and TCP_MAXSEG, as Linux.  SOL_EDU options come
+ * TCP_NODELAY (MUST-17), TCP_MAXSEG and the keepalive settings, as Linux.  SOL_EDU options come
  * with the observability work.
  */
 static int edu_setsockopt(struct socket *sock, int level, int optname,
@@ -776,8 +780,16 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
-	if (optname != TCP_NODELAY && optname != TCP_MAXSEG)
+	switch (optname) {
+	case TCP_NODELAY:
+	case TCP_MAXSEG:
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
+		break;
+	default:
 		return -ENOPROTOOPT;
+	}
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -789,6 +801,27 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 		tcb->nodelay = !!val;
 		if (val)
 			edu_push(sk);	/* what Nagle held goes now */
+		break;
+	/* Keepalive settings (MUST-27), with Linux's bounds. */
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > MAX_TCP_KEEPIDLE) {
+			err = -EINVAL;
+			break;
+		}
+		tcb->keepalive_time = val;
+		edu_keepalive_reset(sk);
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > MAX_TCP_KEEPINTVL)
+			err = -EINVAL;
+		else
+			tcb->keepalive_intvl = val;
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > MAX_TCP_KEEPCNT)
+			err = -EINVAL;
+		else
+			tcb->keepalive_probes = val;
 		break;
 	case TCP_MAXSEG:
 		/* As Linux: 88..65535, or 0 for the default; before SYN. */
@@ -818,6 +851,18 @@ static int edu_getsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		val = READ_ONCE(tcb->nodelay);
+		break;
+	case TCP_KEEPIDLE:
+		val = tcb->keepalive_time ?:
+		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_time) / HZ;
+		break;
+	case TCP_KEEPINTVL:
+		val = tcb->keepalive_intvl ?:
+		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_intvl) / HZ;
+		break;
+	case TCP_KEEPCNT:
+		val = tcb->keepalive_probes ?:
+		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_probes);
 		break;
 	case TCP_MAXSEG:
 		/* As Linux: the user's cap, or the default, until connected. */
@@ -856,6 +901,7 @@ static const struct proto_ops edu_stream_ops = {
 struct proto edu_proto = {
 	.name		= "EDU",
 	.owner		= THIS_MODULE,
+	.keepalive	= edu_keepalive_set,
 	.obj_size	= sizeof(struct edu_sock),
 };
 

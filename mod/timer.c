@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * timer.c - the per-connection timers: retransmission (which also sends
- * zero-window probes and bounds an orphan's FIN-WAIT-2) and delayed ACK.
+ * zero-window probes and bounds an orphan's FIN-WAIT-2), delayed ACK and
+ * keepalive (RFC 9293 section 3.8.4, on sk->sk_timer as in Linux).
  *
  * Each timer callback takes the socket's spinlock.  If the application owns
  * the socket at that moment, the callback tries again a little later rather
@@ -109,6 +110,118 @@ static void edu_delack_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+/* The socket's keepalive settings, or the namespace's (Linux's sysctls). */
+static unsigned long edu_keepalive_time(const struct sock *sk)
+{
+	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+
+	return tcb->keepalive_time ? tcb->keepalive_time * HZ :
+	       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_time);
+}
+
+static unsigned long edu_keepalive_intvl(const struct sock *sk)
+{
+	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+
+	return tcb->keepalive_intvl ? tcb->keepalive_intvl * HZ :
+	       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_intvl);
+}
+
+static unsigned int edu_keepalive_probes(const struct sock *sk)
+{
+	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+
+	return tcb->keepalive_probes ?:
+	       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_probes);
+}
+
+/*
+ * RFC 9293 section 3.8.4: a keepalive probe goes only when nothing is
+ * outstanding and the connection has been idle for the interval (MUST-26);
+ * one unanswered probe does not end it (MUST-29), only the configured
+ * number of them (TCP_KEEPCNT) does, with ETIMEDOUT.  The probe is the
+ * zero-window probe's segment, SND.UNA - 1, which any live peer ACKs.
+ */
+static void edu_keepalive_handler(struct sock *sk)
+{
+	struct edu_sock *esk = edu_sk(sk);
+	struct edu_tcb *tcb = &esk->tcb;
+	unsigned long idle, when;
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				     TCPF_FIN_WAIT2)))
+		return;
+	when = edu_keepalive_time(sk);
+	if (tcb->snd_una != tcb->snd_nxt || esk->send_head) {
+		/* The retransmission timer watches the peer meanwhile. */
+		sk_reset_timer(sk, &sk->sk_timer, jiffies + when);
+		return;
+	}
+	idle = jiffies - tcb->rcv_tstamp;
+	if (idle < when) {
+		sk_reset_timer(sk, &sk->sk_timer, jiffies + when - idle);
+		return;
+	}
+	if (tcb->probes_out >= edu_keepalive_probes(sk)) {
+		edu_mib_inc(sock_net(sk), EDU_MIB_KEEPALIVETIMEOUTS);
+		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk_error_report(sk);
+		edu_done(sk);
+		return;
+	}
+	edu_mib_inc(sock_net(sk), EDU_MIB_KEEPALIVEPROBES);
+	edu_send_probe(sk);
+	tcb->probes_out++;
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + edu_keepalive_intvl(sk));
+}
+
+static void edu_keepalive_timer(struct timer_list *t)
+{
+	struct sock *sk = from_timer(sk, t, sk_timer);
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &sk->sk_timer, jiffies + EDU_TIMER_RETRY);
+	else
+		edu_keepalive_handler(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * edu_keepalive_reset() - (re)start the keepalive clock
+ * @sk: the socket, locked
+ *
+ * Called when SO_KEEPALIVE is turned on, when the connection is
+ * established, and when TCP_KEEPIDLE changes.
+ */
+void edu_keepalive_reset(struct sock *sk)
+{
+	if (sock_flag(sk, SOCK_KEEPOPEN) &&
+	    (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				   TCPF_FIN_WAIT2))
+		sk_reset_timer(sk, &sk->sk_timer,
+			       jiffies + edu_keepalive_time(sk));
+}
+
+/**
+ * edu_keepalive_set() - SO_KEEPALIVE turned on or off (MUST-24)
+ * @sk: the socket, locked by the socket core
+ * @on: the new setting
+ *
+ * Keepalives are off by default (MUST-25): the socket core keeps the flag,
+ * and calls this through struct proto.
+ */
+void edu_keepalive_set(struct sock *sk, int on)
+{
+	if (on)
+		edu_keepalive_reset(sk);
+	else
+		sk_stop_timer(sk, &sk->sk_timer);
+}
+
 /**
  * edu_timers_init() - set up a new socket's timers
  * @sk: the socket
@@ -117,6 +230,7 @@ void edu_timers_init(struct sock *sk)
 {
 	timer_setup(&edu_sk(sk)->rtx_timer, edu_rtx_timer, 0);
 	timer_setup(&edu_sk(sk)->delack_timer, edu_delack_timer, 0);
+	timer_setup(&sk->sk_timer, edu_keepalive_timer, 0);
 }
 
 /**
@@ -130,6 +244,7 @@ void edu_timers_stop(struct sock *sk)
 {
 	sk_stop_timer(sk, &edu_sk(sk)->rtx_timer);
 	sk_stop_timer(sk, &edu_sk(sk)->delack_timer);
+	sk_stop_timer(sk, &sk->sk_timer);
 }
 
 /**
