@@ -149,6 +149,8 @@ struct edu_skb_cb {
  * @accept_node: link of a child in its listener's @accept_queue
  * @accept_lock: protects @accept_queue
  * @parent: for a child in SYN-RECEIVED, its listener (a reference held)
+ * @syn_pending: for a listener, its children still in SYN-RECEIVED (the
+ *	SYN queue), bounded by the backlog like Linux's
  * @send_head: first skb of sk_write_queue not yet sent, or NULL
  * @rtx_timer: retransmission timer; also the zero-window probe, the
  *	FIN-WAIT-2 timeout of an orphan
@@ -167,6 +169,7 @@ struct edu_sock {
 	struct list_head accept_node;
 	spinlock_t accept_lock;		/* protects accept_queue */
 	struct sock *parent;
+	atomic_t syn_pending;
 	struct sk_buff *send_head;
 	struct timer_list rtx_timer;
 	struct timer_list delack_timer;
@@ -321,9 +324,14 @@ static inline u32 edu_now_us(void)
 #define EDU_RTO_MAX		(120 * HZ)
 #define EDU_DELACK_TIME		(HZ / 25)	/* 40 ms < 500 ms (MUST-40) */
 #define EDU_TIMEWAIT_LEN	(60 * HZ)	/* 2*MSL */
-#define EDU_FIN_TIMEOUT		(60 * HZ)	/* orphan in FIN-WAIT-2 */
 #define EDU_MSS_DEFAULT		536		/* MUST-15 */
 #define EDU_MAX_WINDOW		65535U		/* no window scaling yet */
+
+/* How long an orphan waits in FIN-WAIT-2: the namespace's tcp_fin_timeout. */
+static inline unsigned long edu_fin_timeout(const struct sock *sk)
+{
+	return READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout);
+}
 
 /* socket.c */
 extern struct proto edu_proto;

@@ -98,6 +98,7 @@ static void edu_child_established(struct sock *child)
 		return;
 	}
 	/* The queue now holds the child's first reference. */
+	atomic_dec(&pesk->syn_pending);
 	esk->parent = NULL;
 	parent->sk_data_ready(parent);
 	sock_put(parent);
@@ -129,7 +130,14 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	if (skb_rtable(skb) &&
 	    skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
 		return;
-	if (sk_acceptq_is_full(sk)) {
+	/*
+	 * Both queues are bounded by the backlog: the accept queue, and the
+	 * SYN queue of children still in SYN-RECEIVED, so that a flood of
+	 * SYNs cannot make the kernel hold more (Linux without syncookies).
+	 */
+	if (sk_acceptq_is_full(sk) ||
+	    atomic_read(&edu_sk(sk)->syn_pending) >=
+	    max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 1)) {
 		edu_mib_inc(sock_net(sk), EDU_MIB_LISTENOVERFLOWS);
 		return;
 	}
@@ -344,7 +352,7 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 			/* An orphan waits for the peer's FIN only so long. */
 			if (sock_flag(sk, SOCK_DEAD))
 				sk_reset_timer(sk, &edu_sk(sk)->rtx_timer,
-					       jiffies + EDU_FIN_TIMEOUT);
+					       jiffies + edu_fin_timeout(sk));
 		}
 		break;
 	case TCP_CLOSING:

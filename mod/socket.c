@@ -98,6 +98,7 @@ static void edu_sock_init(struct sock *sk, int protocol)
 	INIT_LIST_HEAD(&esk->accept_queue);
 	INIT_LIST_HEAD(&esk->accept_node);
 	spin_lock_init(&esk->accept_lock);
+	atomic_set(&esk->syn_pending, 0);
 	INIT_WORK(&esk->unbind_work, edu_unbind_work);
 	edu_timers_init(sk);
 	esk->tcb.mss = EDU_MSS_DEFAULT;
@@ -174,6 +175,7 @@ struct sock *edu_child_alloc(const struct sock *parent)
 		edu_sk(parent)->tcb.keepalive_probes;
 	sock_hold((struct sock *)parent);
 	edu_sk(sk)->parent = (struct sock *)parent;
+	atomic_inc(&edu_sk(parent)->syn_pending);
 	return sk;
 }
 
@@ -210,6 +212,7 @@ void edu_done(struct sock *sk)
 	}
 	if (parent) {
 		esk->parent = NULL;
+		atomic_dec(&edu_sk(parent)->syn_pending);
 		sock_put(parent);
 		sock_put(sk);
 	}
@@ -320,7 +323,7 @@ static int edu_release(struct socket *sock)
 		edu_port_unbind(sk);
 	else if (sk->sk_state == TCP_FIN_WAIT2)
 		sk_reset_timer(sk, &edu_sk(sk)->rtx_timer,
-			       jiffies + EDU_FIN_TIMEOUT);
+			       jiffies + edu_fin_timeout(sk));
 	release_sock(sk);
 
 	sock->sk = NULL;

@@ -81,33 +81,41 @@ check:
 	sk_reset_timer(sk, &esk->rtx_timer, jiffies + tcb->rto);
 }
 
+/*
+ * What every timer callback does: run @handler with the socket locked, or,
+ * if the application owns the socket, try @timer again shortly.  Drops the
+ * reference the pending timer held.
+ */
+static void edu_timer_run(struct sock *sk, struct timer_list *timer,
+			  void (*handler)(struct sock *sk))
+{
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, timer, jiffies + EDU_TIMER_RETRY);
+	else
+		handler(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
 static void edu_rtx_timer(struct timer_list *t)
 {
 	struct edu_sock *esk = from_timer(esk, t, rtx_timer);
-	struct sock *sk = &esk->inet.sk;
 
-	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
-		sk_reset_timer(sk, &esk->rtx_timer, jiffies + EDU_TIMER_RETRY);
-	else
-		edu_rtx_handler(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	edu_timer_run(&esk->inet.sk, t, edu_rtx_handler);
+}
+
+static void edu_delack_handler(struct sock *sk)
+{
+	if (edu_sk(sk)->tcb.ack_pending && sk->sk_state != TCP_CLOSE)
+		edu_send_ack(sk);
 }
 
 static void edu_delack_timer(struct timer_list *t)
 {
 	struct edu_sock *esk = from_timer(esk, t, delack_timer);
-	struct sock *sk = &esk->inet.sk;
 
-	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
-		sk_reset_timer(sk, &esk->delack_timer,
-			       jiffies + EDU_TIMER_RETRY);
-	else if (esk->tcb.ack_pending && sk->sk_state != TCP_CLOSE)
-		edu_send_ack(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	edu_timer_run(&esk->inet.sk, t, edu_delack_handler);
 }
 
 /* The socket's keepalive settings, or the namespace's (Linux's sysctls). */
@@ -181,13 +189,7 @@ static void edu_keepalive_timer(struct timer_list *t)
 {
 	struct sock *sk = from_timer(sk, t, sk_timer);
 
-	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
-		sk_reset_timer(sk, &sk->sk_timer, jiffies + EDU_TIMER_RETRY);
-	else
-		edu_keepalive_handler(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	edu_timer_run(sk, t, edu_keepalive_handler);
 }
 
 /**

@@ -413,4 +413,22 @@ TEST_F(edu, close__orphan_last_ack_freed)
 		TH_LOG("left:%s", which);
 }
 
+/*
+ * An orphan in FIN-WAIT-2 whose peer never closes ends after the
+ * namespace's tcp_fin_timeout, as in Linux, freeing everything.
+ */
+TEST_F(edu, close__orphan_fin_wait2_timeout)
+{
+	char which[256];
+	int a, b;
+
+	ASSERT_EQ(0, edu_sh("echo 1 > /proc/sys/net/ipv4/tcp_fin_timeout"));
+	edu_connect_pair(_metadata, self, EDU_LO, true, false, &a, &b);
+	ASSERT_EQ(0, edu_close(a));	/* AF_EDU closes; kernel TCP does not */
+	ASSERT_TRUE(edu_objects_settle_zero(which, sizeof(which), 4000))
+		TH_LOG("left:%s", which);
+	/* The peer sees our FIN; its own close finds nobody there. */
+	ASSERT_EQ(0, edu_wait(b, POLLRDHUP, 1000));
+}
+
 TEST_HARNESS_MAIN

@@ -10,6 +10,9 @@
  * Every transfer sends a deterministic pseudo-random stream (edu_pattern())
  * so that the receiver can check each byte where it lands.
  */
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include "kselftest_harness.h"
 #include "edu_test.h"
 
@@ -353,6 +356,30 @@ TEST_F(edu, send__nonblocking_full)
 {
 	fill_up(_metadata, self, false);
 	fill_up(_metadata, self, true);
+}
+
+/* SIOCINQ: unread bytes; SIOCOUTQ: unacknowledged bytes; as kernel TCP. */
+TEST_F(edu, ioctl__inq_outq)
+{
+	char buf[100] = { 0 };
+	int cli, srv, n, i;
+
+	edu_connect_pair(_metadata, self, EDU_LO, true, false, &cli, &srv);
+	ASSERT_EQ(100, write(srv, buf, sizeof(buf)));
+	ASSERT_EQ(0, edu_wait(cli, POLLIN, 5000));
+	ASSERT_EQ(0, ioctl(cli, SIOCINQ, &n));
+	ASSERT_EQ(100, n);
+	ASSERT_EQ(40, read(cli, buf, 40));
+	ASSERT_EQ(0, ioctl(cli, SIOCINQ, &n));
+	ASSERT_EQ(60, n);
+	ASSERT_EQ(100, write(cli, buf, sizeof(buf)));
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(0, ioctl(cli, SIOCOUTQ, &n));
+		if (!n)
+			break;
+		usleep(10000);
+	}
+	ASSERT_EQ(0, n) TH_LOG("SIOCOUTQ stays %d", n);
 }
 
 TEST_HARNESS_MAIN
