@@ -11,6 +11,7 @@
  * so that the receiver can check each byte where it lands.
  */
 #include <linux/sockios.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 
 #include "kselftest_harness.h"
@@ -380,6 +381,46 @@ TEST_F(edu, ioctl__inq_outq)
 		usleep(10000);
 	}
 	ASSERT_EQ(0, n) TH_LOG("SIOCOUTQ stays %d", n);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+struct kicker {
+	pthread_t thread, target;
+};
+
+static void *kicker_fn(void *arg)
+{
+	struct kicker *k = arg;
+
+	edu_msleep(200);
+	pthread_kill(k->target, SIGUSR1);
+	return NULL;
+}
+
+/*
+ * A signal interrupts a blocked recv() with EINTR (no SA_RESTART), as on
+ * kernel TCP; the connection is unharmed and data still flows.
+ */
+TEST_F(edu, recv__interrupted_by_signal)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct kicker k = { .target = pthread_self() };
+	int cli, srv;
+	char c = 'x';
+
+	edu_connect_pair(_metadata, self, EDU_LO, true, false, &cli, &srv);
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, pthread_create(&k.thread, NULL, kicker_fn, &k));
+	ASSERT_ERRNO(EINTR, recv(cli, &c, 1, 0));
+	ASSERT_EQ(0, pthread_join(k.thread, NULL));
+	ASSERT_EQ(1, write(srv, &c, 1));
+	ASSERT_EQ(1, recv(cli, &c, 1, 0));
+	ASSERT_EQ('x', c);
 }
 
 TEST_HARNESS_MAIN
