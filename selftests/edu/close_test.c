@@ -431,4 +431,31 @@ TEST_F(edu, close__orphan_fin_wait2_timeout)
 	ASSERT_EQ(0, edu_wait(b, POLLRDHUP, 1000));
 }
 
+/*
+ * SO_LINGER with a timeout: close() waits for the queued data to be
+ * acknowledged, at most that long.  The peer reads nothing, so the data
+ * cannot all be acknowledged and close() returns after about a second.
+ */
+TEST_F(edu, close__linger_timeout_waits)
+{
+	struct linger lin = { .l_onoff = 1, .l_linger = 1 };
+	static char buf[65536];
+	double t0, dt;
+	int a, b, fl;
+
+	edu_connect_pair(_metadata, self, EDU_LO, true, false, &a, &b);
+	fl = fcntl(a, F_GETFL);
+	ASSERT_EQ(0, fcntl(a, F_SETFL, fl | O_NONBLOCK));
+	while (send(a, buf, sizeof(buf), MSG_NOSIGNAL) > 0)
+		;
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, fcntl(a, F_SETFL, fl));
+	ASSERT_EQ(0, setsockopt(a, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)));
+	t0 = edu_now();
+	ASSERT_EQ(0, edu_close(a));
+	dt = edu_now() - t0;
+	ASSERT_LE(0.7, dt) TH_LOG("close() returned after %.2f s", dt);
+	ASSERT_GE(5.0, dt) TH_LOG("close() returned after %.2f s", dt);
+}
+
 TEST_HARNESS_MAIN
