@@ -252,7 +252,8 @@ enum edu_mib {
  *	close), may sleep while held
  * @bind_hash: bound sockets hashed by local port
  * @hash_lock: protects @ehash, @twhash and @lhash; taken with BHs off, the
- *	receive path looks sockets up in softirq
+ *	receive path looks sockets up in softirq.  /proc/net/edu alone holds
+ *	it together with @sk_list_lock, which it takes first
  * @ehash: connections (any state but LISTEN and CLOSED) by 4-tuple
  * @twhash: TIME-WAIT records by 4-tuple
  * @lhash: listening sockets by local port

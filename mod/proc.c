@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * proc.c - /proc/net/edu: one line per AF_EDU socket of the namespace, in
- * the column layout of /proc/net/tcp (net/ipv4/tcp_ipv4.c), so that anyone
+ * proc.c - /proc/net/edu: one line per AF_EDU socket and TIME-WAIT record
+ * of the namespace, in the column layout of /proc/net/tcp (net/ipv4/tcp_ipv4.c), so that anyone
  * who reads that file, and the tools that parse it, can read this one.
  */
 #include <linux/proc_fs.h>
@@ -11,27 +11,84 @@
 
 #include "edu.h"
 
-static void *edu_seq_start(struct seq_file *seq, loff_t *pos)
-	__acquires(&en->sk_list_lock)
+/*
+ * The walk covers the namespace's sockets (edu_net.sk_list), then its
+ * TIME-WAIT records (edu_net.twhash), as /proc/net/tcp lists both.  Both
+ * locks are held from start to stop, sk_list_lock first; nothing else
+ * takes the two together.
+ */
+struct edu_seq_iter {
+	struct seq_net_private p;	/* must be first: seq_file_net() */
+	bool timewait;			/* v is a record, not a socket */
+	unsigned int bucket;		/* twhash bucket of the record */
+};
+
+/* The first TIME-WAIT record in bucket @b or after, or NULL. */
+static struct edu_timewait *edu_seq_tw_from(struct edu_net *en,
+					    struct edu_seq_iter *it,
+					    unsigned int b)
+{
+	for (; b < ARRAY_SIZE(en->twhash); b++) {
+		if (!hlist_empty(&en->twhash[b])) {
+			it->bucket = b;
+			return hlist_entry(en->twhash[b].first,
+					   struct edu_timewait, node);
+		}
+	}
+	return NULL;
+}
+
+/* The entry after @v (SEQ_START_TOKEN: the first entry), or NULL. */
+static void *edu_seq_advance(struct seq_file *seq, void *v)
 {
 	struct edu_net *en = edu_pernet(seq_file_net(seq));
+	struct edu_seq_iter *it = seq->private;
+	struct edu_timewait *tw;
+	struct list_head *node;
+
+	if (it->timewait) {
+		tw = v;
+		if (tw->node.next)
+			return hlist_entry(tw->node.next, struct edu_timewait,
+					   node);
+		return edu_seq_tw_from(en, it, it->bucket + 1);
+	}
+	node = v == SEQ_START_TOKEN ? en->sk_list.next :
+				      ((struct list_head *)v)->next;
+	if (node != &en->sk_list)
+		return node;
+	it->timewait = true;
+	return edu_seq_tw_from(en, it, 0);
+}
+
+static void *edu_seq_start(struct seq_file *seq, loff_t *pos)
+	__acquires(&en->sk_list_lock) __acquires(&en->hash_lock)
+{
+	struct edu_net *en = edu_pernet(seq_file_net(seq));
+	struct edu_seq_iter *it = seq->private;
+	void *v = SEQ_START_TOKEN;
+	loff_t n;
 
 	spin_lock_bh(&en->sk_list_lock);
-	return seq_list_start_head(&en->sk_list, *pos);
+	spin_lock(&en->hash_lock);
+	it->timewait = false;
+	for (n = *pos; v && n > 0; n--)
+		v = edu_seq_advance(seq, v);
+	return v;
 }
 
 static void *edu_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
-	struct edu_net *en = edu_pernet(seq_file_net(seq));
-
-	return seq_list_next(v, &en->sk_list, pos);
+	++*pos;
+	return edu_seq_advance(seq, v);
 }
 
 static void edu_seq_stop(struct seq_file *seq, void *v)
-	__releases(&en->sk_list_lock)
+	__releases(&en->hash_lock) __releases(&en->sk_list_lock)
 {
 	struct edu_net *en = edu_pernet(seq_file_net(seq));
 
+	spin_unlock(&en->hash_lock);
 	spin_unlock_bh(&en->sk_list_lock);
 }
 
@@ -71,17 +128,38 @@ static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
 		   jiffies_to_msecs(READ_ONCE(tcb->rto)));
 }
 
+/*
+ * A TIME-WAIT record, as /proc/net/tcp shows one: state 06, timer 3 with
+ * the time left in clock ticks (USER_HZ), no owner.  Nothing is in flight or unread; the TCB
+ * columns show where the sequence spaces ended.
+ */
+static void edu_seq_show_tw(struct seq_file *seq, struct edu_timewait *tw,
+			    int sl)
+{
+	long left = (long)(READ_ONCE(tw->timer.expires) - jiffies);
+
+	seq_printf(seq,
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %08X %08X %08X %7u %7u %u\n",
+		   sl, tw->saddr, ntohs(tw->sport), tw->daddr, ntohs(tw->dport),
+		   TCP_TIME_WAIT, 0, 0, 3, jiffies_delta_to_clock_t(left), 0, 0,
+		   0, 0UL, tw->snd_nxt, tw->snd_nxt, tw->rcv_nxt, 0, 0, 0);
+}
+
 static int edu_seq_show(struct seq_file *seq, void *v)
 {
-	struct edu_net *en = edu_pernet(seq_file_net(seq));
+	struct edu_seq_iter *it = seq->private;
 
-	if (v == &en->sk_list) {
+	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode snd_una  snd_nxt  rcv_nxt  snd_wnd rcv_wnd rto\n");
 		return 0;
 	}
 	/* Position 0 is the header, so the slot number is one less. */
-	edu_seq_show_sock(seq, &list_entry(v, struct edu_sock, net_node)->inet.sk,
-			  seq->index - 1);
+	if (it->timewait)
+		edu_seq_show_tw(seq, v, seq->index - 1);
+	else
+		edu_seq_show_sock(seq, &list_entry(v, struct edu_sock,
+						   net_node)->inet.sk,
+				  seq->index - 1);
 	return 0;
 }
 
@@ -101,7 +179,7 @@ static const struct seq_operations edu_seq_ops = {
 int edu_proc_net_init(struct net *net)
 {
 	if (!proc_create_net("edu", 0444, net->proc_net, &edu_seq_ops,
-			     sizeof(struct seq_net_private)))
+			     sizeof(struct edu_seq_iter)))
 		return -ENOMEM;
 	return 0;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * proc_test.c - /proc/net/edu (one line per AF_EDU socket of the network
- * namespace, laid out as /proc/net/tcp), network namespaces, and the live
+ * proc_test.c - /proc/net/edu (one line per AF_EDU socket and TIME-WAIT
+ * connection of the network namespace, laid out as /proc/net/tcp), network namespaces, and the live
  * object counts in /sys/kernel/edu/objects.
  */
 #include <sys/wait.h>
@@ -246,6 +246,75 @@ TEST_F(edu, proc__many_sockets)
 	}
 	ASSERT_EQ(N, lines);
 	ASSERT_EQ(N, found);
+}
+
+/*
+ * Connections in TIME-WAIT are listed after the sockets, as /proc/net/tcp
+ * lists them: state 06, timer 3 counting down from 2*MSL (60 s, in clock
+ * ticks), no inode.  The sockets themselves show CLOSE.  Read in small
+ * pieces, so that the walk resumes inside the TIME-WAIT table too.
+ */
+TEST_F(edu, proc__timewait)
+{
+	enum { N = 40 };
+	static char text[(2 * N + 1) * 200];
+	static int cli[N], srv[N], port[N];
+	struct edu_proc_line l;
+	size_t len = 0;
+	ssize_t n;
+	char *line, *save;
+	int i, fd, tw = 0, closed = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	for (i = 0; i < N; i++) {
+		edu_connect_pair(_metadata, self, EDU_LO, true, false, &cli[i],
+				 &srv[i]);
+		port[i] = edu_local_port(cli[i]);
+		ASSERT_EQ(0, shutdown(cli[i], SHUT_WR));
+		ASSERT_EQ(0, edu_close(srv[i]));
+	}
+	for (i = 0; i < 500 && edu_count("timewait") < N; i++)
+		edu_msleep(10);
+	ASSERT_EQ(N, edu_count("timewait"));
+
+	fd = open(EDU_PROC, O_RDONLY);
+	ASSERT_LE(0, fd);
+	while ((n = read(fd, text + len, 100)) > 0) {
+		len += n;
+		ASSERT_GT(sizeof(text) - 100, len);
+	}
+	close(fd);
+	ASSERT_EQ(0, n);
+	text[len] = '\0';
+
+	line = strtok_r(text, "\n", &save);	/* the header */
+	ASSERT_NE(NULL, line);
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		ASSERT_TRUE(edu_proc_parse(line, &l)) TH_LOG("line: %s", line);
+		ASSERT_EQ(closed + tw, l.sl);
+		if (l.st == EDU_ST_CLOSE) {
+			ASSERT_EQ(0, tw) TH_LOG("a socket after the records");
+			closed++;
+			continue;
+		}
+		ASSERT_EQ(EDU_ST_TIME_WAIT, l.st) TH_LOG("line: %s", line);
+		ASSERT_EQ(0x0100007FU, l.laddr);
+		ASSERT_EQ(0x0100007FU, l.raddr);
+		ASSERT_EQ(3, l.tr);
+		ASSERT_LT(50 * hz, (long)l.when) TH_LOG("line: %s", line);
+		ASSERT_GE(60 * hz, (long)l.when) TH_LOG("line: %s", line);
+		ASSERT_EQ(0, l.inode);
+		for (i = 0; i < N; i++) {
+			if (port[i] == (int)l.lport) {
+				port[i] = 0;
+				break;
+			}
+		}
+		ASSERT_GT(N, i) TH_LOG("unknown or repeated: %s", line);
+		tw++;
+	}
+	ASSERT_EQ(N, closed);
+	ASSERT_EQ(N, tw);
 }
 
 /* ---------------------------------------------------------- namespaces -- */
