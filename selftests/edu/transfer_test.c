@@ -5,7 +5,8 @@
  * sockets, over loopback and over a veth pair between two network
  * namespaces, each checked byte for byte and ended by the sender's FIN;
  * full-duplex echo; the receive flags (MSG_PEEK, MSG_WAITALL,
- * MSG_DONTWAIT), readv/writev, and a send buffer that fills up.
+ * MSG_DONTWAIT), readv/writev, a send buffer that fills up, and segments
+ * delivered with their checksum unverified or merged by GRO.
  *
  * Every transfer sends a deterministic pseudo-random stream (edu_pattern())
  * so that the receiver can check each byte where it lands.
@@ -125,6 +126,97 @@ TEST_F_TIMEOUT(edu, transfer__tcp_to_edu_100mb, 90)
 
 	ASSERT_LE(0, ns);
 	transfer(_metadata, self, ns, false, true, BIG);
+}
+
+/* ------------------------------------------- how the stack delivers -- */
+
+static long snmp(const char *name);
+
+/* An /proc/net/edu_snmp counter of namespace @ns, or -1. */
+static long snmp_in(int ns, const char *name)
+{
+	int here = edu_netns_open();
+	long val = -1;
+
+	if (here < 0)
+		return -1;
+	if (!setns(ns, CLONE_NEWNET)) {
+		val = snmp(name);
+		if (setns(here, CLONE_NEWNET))
+			abort();	/* lost in the other namespace */
+	}
+	close(here);
+	return val;
+}
+
+/* An /proc/net/edu_snmp counter of the current namespace, or -1. */
+static long snmp(const char *name)
+{
+	char names[1024], values[1024], *n, *v, *sn, *sv;
+	static const char sep[] = { ' ', '\n', '\0' };
+	long val = -1;
+	FILE *f = fopen("/proc/net/edu_snmp", "r");
+
+	if (!f)
+		return -1;
+	if (fgets(names, sizeof(names), f) && fgets(values, sizeof(values), f)) {
+		n = strtok_r(names, sep, &sn);
+		v = strtok_r(values, sep, &sv);
+		while (n && v) {
+			if (!strcmp(n, name))
+				val = atol(v);
+			n = strtok_r(NULL, sep, &sn);
+			v = strtok_r(NULL, sep, &sv);
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+/* Run ethtool -K on both ends of the veth pair (@ns: the peer's). */
+static int veth_features(int ns, const char *features)
+{
+	return edu_sh("ethtool -K edu_h %s && nsenter --net=/proc/%d/fd/%d ethtool -K edu_p %s",
+		      features, getpid(), ns, features);
+}
+
+/*
+ * With checksum offload off on the veth pair, segments arrive with their
+ * checksum to be verified in software (CHECKSUM_NONE) rather than vouched
+ * for by the sender (CHECKSUM_PARTIAL/UNNECESSARY): every byte still
+ * arrives, in each direction.
+ */
+TEST_F(edu, transfer__veth_checksum_in_software)
+{
+	int ns = edu_track(edu_veth_peer());
+
+	ASSERT_LE(0, ns);
+	ASSERT_EQ(0, veth_features(ns, "tx off rx off"));
+	transfer(_metadata, self, ns, true, false, MB);
+	transfer(_metadata, self, ns, false, true, MB);
+	transfer(_metadata, self, ns, true, true, MB);
+}
+
+/*
+ * With GRO on the veth pair, kernel TCP's segments reach AF_EDU merged:
+ * one skb carries several segments.  They are taken whole, and fewer
+ * skbs arrive than segments were sent, which shows GRO really merged.
+ */
+TEST_F(edu, transfer__veth_gro)
+{
+	int ns = edu_track(edu_veth_peer());
+	long before, skbs;
+
+	ASSERT_LE(0, ns);
+	ASSERT_EQ(0, veth_features(ns, "gro on"));
+	/* The AF_EDU server is in the peer namespace: count there. */
+	before = snmp_in(ns, "InSegs");
+	ASSERT_LE(0, before);
+	transfer(_metadata, self, ns, false, true, 4 * MB);
+	skbs = snmp_in(ns, "InSegs") - before;
+	TH_LOG("4 MB (%d full segments) in %ld skbs", 4 * MB / 1448, skbs);
+	ASSERT_LT(0, skbs);
+	ASSERT_GT(4 * MB / 1448, skbs);
 }
 
 /* ------------------------------------------------------ full duplex -- */
