@@ -25,6 +25,7 @@
 #include <uapi/linux/edu.h>
 
 #include "compat.h"
+#include "cong.h"
 #include "rtt.h"
 
 /**
@@ -50,6 +51,7 @@
  * @user_mss: TCP_MAXSEG: a cap on the MSS (0: none)
  * @rto: current retransmission timeout, in jiffies
  * @rtt: the RFC 6298 estimator (SRTT, RTTVAR)
+ * @cc: congestion control (RFC 5681 cwnd and ssthresh, RFC 6582 recovery)
  * @retransmits: expiries of the retransmission timer for the same data
  * @rcv_ratio: payload bytes per byte of memory of received segments, in
  *	1/256 (so that the advertised window fits the receive buffer)
@@ -61,6 +63,10 @@
  * @keepalive_time: TCP_KEEPIDLE in seconds (0: the namespace's default)
  * @keepalive_intvl: TCP_KEEPINTVL in seconds (0: the default)
  * @keepalive_probes: TCP_KEEPCNT (0: the default)
+ * @user_timeout: TCP_USER_TIMEOUT in milliseconds: how long data may stay
+ *	unacknowledged before the connection is given up (0: tcp_retries2)
+ * @rtx_stamp: jiffies when the oldest unacknowledged data was first
+ *	retransmitted (0: none), for @user_timeout
  * @probes_out: keepalive probes sent and not answered
  * @passive: the connection came from a listener (MUST-11: SYN-RECEIVED
  *	returns to LISTEN on RST, only for passive opens)
@@ -90,6 +96,7 @@ struct edu_tcb {
 	u16 user_mss;
 	u32 rto;
 	struct edu_rtt rtt;
+	struct edu_cc cc;
 	u32 rcv_ratio;
 	u8 dupacks;
 	u8 retransmits;
@@ -102,6 +109,8 @@ struct edu_tcb {
 	u16 keepalive_intvl;
 	u8 keepalive_probes;
 	u8 probes_out;
+	u32 user_timeout;
+	unsigned long rtx_stamp;
 };
 
 /**
@@ -152,6 +161,10 @@ struct edu_skb_cb {
  * @syn_pending: for a listener, its children still in SYN-RECEIVED (the
  *	SYN queue), bounded by the backlog like Linux's
  * @send_head: first skb of sk_write_queue not yet sent, or NULL
+ * @rtx_head: after a retransmission timeout, the next skb of the flight to
+ *	send again (all of the flight counts as lost, as Linux marks it);
+ *	NULL when there is nothing left to resend that way
+ * @ofo_root: the out-of-order queue (ofo.c), skbs by sequence number
  * @rtx_timer: retransmission timer; also the zero-window probe, the
  *	FIN-WAIT-2 timeout of an orphan
  * @delack_timer: delayed-ACK timer (RFC 9293 section 3.8.6.3)
@@ -171,6 +184,8 @@ struct edu_sock {
 	struct sock *parent;
 	atomic_t syn_pending;
 	struct sk_buff *send_head;
+	struct sk_buff *rtx_head;
+	struct rb_root ofo_root;
 	struct timer_list rtx_timer;
 	struct timer_list delack_timer;
 	struct work_struct unbind_work;
@@ -235,6 +250,10 @@ enum edu_mib {
 	EDU_MIB_ABORTONDATA,	/* reset: data after the application closed */
 	EDU_MIB_KEEPALIVEPROBES, /* keepalive probes sent */
 	EDU_MIB_KEEPALIVETIMEOUTS, /* connections ended by keepalive */
+	EDU_MIB_OFOQUEUE,	/* segments kept in the out-of-order queue */
+	EDU_MIB_OFOPRUNED,	/* out-of-order segments pruned for memory */
+	EDU_MIB_FASTRETRANS,	/* fast retransmits (three duplicate ACKs) */
+	EDU_MIB_PARTIALACKS,	/* NewReno partial ACKs (RFC 6582) */
 	__EDU_MIB_MAX
 };
 
@@ -370,6 +389,16 @@ void edu_tw_purge(struct edu_net *en);
 int edu_input_net_init(struct net *net);
 void edu_input_net_exit(struct net *net);
 int edu_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* ofo.c */
+void edu_ofo_queue(struct sock *sk, struct sk_buff *skb);
+bool edu_ofo_drain(struct sock *sk);
+bool edu_ofo_make_room(struct sock *sk, unsigned int need);
+void edu_ofo_purge(struct sock *sk);
+
+/* cong.c */
+const struct edu_cong_ops *edu_cong_default(void);
+const struct edu_cong_ops *edu_cong_find(const char *name);
 
 /* output.c */
 int edu_connect_start(struct sock *sk);

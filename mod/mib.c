@@ -30,6 +30,10 @@ static const char * const edu_mib_names[__EDU_MIB_MAX] = {
 	[EDU_MIB_ABORTONDATA]		= "AbortOnData",
 	[EDU_MIB_KEEPALIVEPROBES]	= "KeepAliveProbes",
 	[EDU_MIB_KEEPALIVETIMEOUTS]	= "KeepAliveTimeouts",
+	[EDU_MIB_OFOQUEUE]		= "OfoQueue",
+	[EDU_MIB_OFOPRUNED]		= "OfoPruned",
+	[EDU_MIB_FASTRETRANS]		= "FastRetrans",
+	[EDU_MIB_PARTIALACKS]		= "PartialAcks",
 };
 
 static int edu_snmp_show(struct seq_file *seq, void *v)

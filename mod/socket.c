@@ -57,6 +57,7 @@ static void edu_sk_destruct(struct sock *sk)
 	spin_unlock_bh(&en->sk_list_lock);
 
 	skb_queue_purge(&sk->sk_receive_queue);
+	edu_ofo_purge(sk);
 	skb_queue_purge(&sk->sk_write_queue);
 	sk_mem_reclaim(sk);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
@@ -105,6 +106,9 @@ static void edu_sock_init(struct sock *sk, int protocol)
 	esk->tcb.advmss = EDU_MSS_DEFAULT;
 	esk->tcb.rto = EDU_RTO_INIT;
 	esk->tcb.rcv_ratio = 128;
+	esk->ofo_root = RB_ROOT;
+	/* Set up again with the real MSS when the connection opens. */
+	edu_cc_init(&esk->tcb.cc, edu_cong_default(), EDU_MSS_DEFAULT, 0);
 
 	edu_object_inc(EDU_OBJ_SOCKETS);
 	spin_lock_bh(&en->sk_list_lock);
@@ -168,6 +172,7 @@ struct sock *edu_child_alloc(const struct sock *parent)
 	sk->sk_lingertime = parent->sk_lingertime;
 	inet_sk(sk)->tos = inet_sk(parent)->tos;
 	edu_sk(sk)->tcb.nodelay = edu_sk(parent)->tcb.nodelay;
+	edu_sk(sk)->tcb.cc.ops = edu_sk(parent)->tcb.cc.ops;
 	edu_sk(sk)->tcb.user_mss = edu_sk(parent)->tcb.user_mss;
 	edu_sk(sk)->tcb.keepalive_time = edu_sk(parent)->tcb.keepalive_time;
 	edu_sk(sk)->tcb.keepalive_intvl = edu_sk(parent)->tcb.keepalive_intvl;
@@ -202,6 +207,8 @@ void edu_done(struct sock *sk)
 	skb_queue_purge(&sk->sk_write_queue);
 	sk->sk_wmem_queued = 0;
 	esk->send_head = NULL;
+	esk->rtx_head = NULL;
+	edu_ofo_purge(sk);
 
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		sk->sk_state_change(sk);
@@ -770,9 +777,35 @@ static int edu_shutdown(struct socket *sock, int how)
 }
 
 /*
- * Options at SOL_SOCKET are handled by the socket core.  At SOL_TCP:
- * TCP_NODELAY (MUST-17), TCP_MAXSEG and the keepalive settings, as Linux.  SOL_EDU options come
- * with the observability work.
+ * TCP_CONGESTION: choose the congestion control algorithm by name, as in
+ * Linux (ENOENT for one that does not exist).  The window carries over.
+ */
+static int edu_set_congestion(struct sock *sk, sockptr_t optval,
+			      unsigned int optlen)
+{
+	const struct edu_cong_ops *ops;
+	char name[TCP_CA_NAME_MAX];
+
+	if (optlen < 1)
+		return -EINVAL;
+	optlen = min_t(unsigned int, optlen, sizeof(name) - 1);
+	if (copy_from_sockptr(name, optval, optlen))
+		return -EFAULT;
+	name[optlen] = '\0';
+	ops = edu_cong_find(name);
+	if (!ops)
+		return -ENOENT;
+	lock_sock(sk);
+	edu_sk(sk)->tcb.cc.ops = ops;
+	release_sock(sk);
+	return 0;
+}
+
+/*
+ * Options at SOL_SOCKET are handled by the socket core.  At SOL_TCP, as
+ * Linux: TCP_NODELAY (MUST-17), TCP_MAXSEG, the keepalive settings,
+ * TCP_USER_TIMEOUT and TCP_CONGESTION.  SOL_EDU options come with the
+ * observability work.
  */
 static int edu_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
@@ -783,12 +816,15 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
+	if (optname == TCP_CONGESTION)
+		return edu_set_congestion(sk, optval, optlen);
 	switch (optname) {
 	case TCP_NODELAY:
 	case TCP_MAXSEG:
 	case TCP_KEEPIDLE:
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
+	case TCP_USER_TIMEOUT:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -826,6 +862,13 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 		else
 			tcb->keepalive_probes = val;
 		break;
+	case TCP_USER_TIMEOUT:
+		/* Milliseconds that data may stay unacknowledged; 0: off. */
+		if (val < 0)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(tcb->user_timeout, val);
+		break;
 	case TCP_MAXSEG:
 		/* As Linux: 88..65535, or 0 for the default; before SYN. */
 		if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW))
@@ -851,6 +894,16 @@ static int edu_getsockopt(struct socket *sock, int level, int optname,
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (optname == TCP_CONGESTION) {
+		const char *name = READ_ONCE(tcb->cc.ops)->name;
+
+		len = min_t(unsigned int, len, TCP_CA_NAME_MAX);
+		if (put_user(len, optlen) ||
+		    copy_to_user(optval, name, min_t(size_t, len,
+						     strlen(name) + 1)))
+			return -EFAULT;
+		return 0;
+	}
 	switch (optname) {
 	case TCP_NODELAY:
 		val = READ_ONCE(tcb->nodelay);
@@ -862,6 +915,9 @@ static int edu_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPINTVL:
 		val = tcb->keepalive_intvl ?:
 		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_intvl) / HZ;
+		break;
+	case TCP_USER_TIMEOUT:
+		val = READ_ONCE(tcb->user_timeout);
 		break;
 	case TCP_KEEPCNT:
 		val = tcb->keepalive_probes ?:

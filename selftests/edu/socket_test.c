@@ -321,12 +321,57 @@ TEST_F(edu, sockopt__tcp_level)
 	val = 10;
 	ASSERT_ERRNO(EINVAL, setsockopt(fd, SOL_TCP, TCP_MAXSEG, &val,
 					sizeof(val)));
-	/* Not implemented yet: TCP_INFO, TCP_CONGESTION. */
+	/* Not implemented yet: TCP_INFO. */
 	len = sizeof(info);
 	ASSERT_ERRNO(ENOPROTOOPT, getsockopt(fd, IPPROTO_TCP, TCP_INFO, info,
 					     &len));
-	ASSERT_ERRNO(ENOPROTOOPT, setsockopt(fd, SOL_TCP, TCP_CONGESTION,
-					     "reno", 4));
+}
+
+/*
+ * TCP_CONGESTION names the algorithm, as on kernel TCP: Reno by default
+ * here, an unknown name is ENOENT, and a short buffer gets a prefix.
+ */
+TEST_F(edu, sockopt__congestion)
+{
+	char name[32];
+	socklen_t len = sizeof(name);
+	int fd = edu_open(0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, getsockopt(fd, SOL_TCP, TCP_CONGESTION, name, &len));
+	ASSERT_EQ(16, len);		/* TCP_CA_NAME_MAX, as Linux */
+	ASSERT_STREQ("reno", name);
+	ASSERT_EQ(0, setsockopt(fd, SOL_TCP, TCP_CONGESTION, "reno", 4));
+	ASSERT_ERRNO(ENOENT, setsockopt(fd, SOL_TCP, TCP_CONGESTION,
+					"no-such-cc", 10));
+	ASSERT_ERRNO(EINVAL, setsockopt(fd, SOL_TCP, TCP_CONGESTION, "", 0));
+	ASSERT_ERRNO(EFAULT, setsockopt(fd, SOL_TCP, TCP_CONGESTION,
+					(void *)8, 4));
+	memset(name, 'x', sizeof(name));
+	len = 2;
+	ASSERT_EQ(0, getsockopt(fd, SOL_TCP, TCP_CONGESTION, name, &len));
+	ASSERT_EQ(2, len);
+	ASSERT_EQ(0, memcmp(name, "rex", 3));
+}
+
+/* TCP_USER_TIMEOUT: milliseconds, 0 by default, negative is EINVAL. */
+TEST_F(edu, sockopt__user_timeout)
+{
+	int val;
+	socklen_t len = sizeof(val);
+	int fd = edu_open(0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, getsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &val, &len));
+	ASSERT_EQ(0, val);
+	val = 5000;
+	ASSERT_EQ(0, setsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &val,
+				sizeof(val)));
+	ASSERT_EQ(0, getsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &val, &len));
+	ASSERT_EQ(5000, val);
+	val = -1;
+	ASSERT_ERRNO(EINVAL, setsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &val,
+					sizeof(val)));
 }
 
 TEST_F(edu, sockopt__edu_level)
