@@ -494,6 +494,23 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
+	/*
+	 * Simultaneous open (section 3.5, Figure 8, line 6): in SYN-RECEIVED
+	 * reached from SYN-SENT, the peer's SYN,ACK repeats its SYN (SEG.SEQ
+	 * = IRS) and acknowledges ours.  The sequence check would find it
+	 * unacceptable, as it starts before RCV.NXT, yet the figure has it
+	 * establish the connection.  As Linux does, the SYN, already
+	 * received, is taken off and the rest processed from RCV.NXT; the
+	 * duplicate SYN is acknowledged (3.10.7.4, first).
+	 */
+	if (sk->sk_state == TCP_SYN_RECV && !tcb->passive && th->syn &&
+	    th->ack && !th->rst && cb->seq == tcb->irs &&
+	    cb->ack_seq == tcb->snd_nxt) {
+		cb->seq++;
+		cb->flags &= ~TCPHDR_SYN;
+		ack_now = true;
+	}
+
 	/* First, the sequence number: the four cases of 3.10.7.4. */
 	if (!edu_seq_acceptable(cb->seq, cb->end_seq - cb->seq, tcb->rcv_nxt,
 				edu_rcv_wnd_left(tcb))) {
@@ -522,7 +539,7 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 	}
 
 	/* Fourth, SYN in a synchronized state: challenge ACK (RFC 5961 4.2). */
-	if (th->syn) {
+	if (cb->flags & TCPHDR_SYN) {
 		edu_send_ack(sk);
 		goto drop;
 	}
