@@ -25,13 +25,18 @@
  *
  * The stream variant of sk_write_space: writers wait on the queued bytes
  * (sk_wmem_queued against SO_SNDBUF), not on bytes in flight below IP.
+ * Only a writer that found the queue full (SOCK_NOSPACE, set by sendmsg()
+ * and poll()) is woken, as Linux TCP does: this is also called each time
+ * a transmitted segment is freed (sock_wfree()) and on every ACK, and a
+ * wake-up for each would be a spurious EPOLLOUT edge for EPOLLET users.
  */
 void edu_write_space(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
 	struct socket_wq *wq;
 
-	if (!sock || !sk_stream_is_writeable(sk))
+	if (!sock || !test_bit(SOCK_NOSPACE, &sock->flags) ||
+	    !sk_stream_is_writeable(sk))
 		return;
 	clear_bit(SOCK_NOSPACE, &sock->flags);
 	rcu_read_lock();
@@ -181,11 +186,22 @@ static struct sk_buff *edu_skb_at(struct sock *sk, u32 seq)
 static bool edu_recv_should_stop(struct sock *sk, int copied, long timeo,
 				 int *err)
 {
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+
 	*err = 0;
 	if (copied)
 		return sk->sk_err || sk->sk_state == TCP_CLOSE ||
 		       (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
 		       signal_pending(current);
+	/*
+	 * Every byte before the peer's FIN is read (the FIN takes the one
+	 * sequence number left between copied_seq and RCV.NXT, RFC 9293
+	 * section 3.4): end of file, even if a RST came after it, as
+	 * tcp_recvmsg() does; SO_ERROR still reports the reset.
+	 */
+	if ((sk->sk_shutdown & RCV_SHUTDOWN) &&
+	    tcb->rcv_nxt - tcb->copied_seq == 1)
+		return true;
 	if (sk->sk_err) {
 		*err = sock_error(sk);
 		return true;
@@ -214,7 +230,7 @@ static bool edu_recv_should_stop(struct sock *sk, int copied, long timeo,
  * @sock: the socket
  * @msg: where to
  * @len: how much at most
- * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_TRUNC
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_TRUNC, MSG_ERRQUEUE
  *
  * RFC 9293 section 3.10.3 (RECEIVE), with tcp_recvmsg()'s behaviour: 0 at
  * end of file (the peer's FIN), the pending error once after a reset,
@@ -232,12 +248,24 @@ int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	int copied = 0, err = 0, target;
 	long timeo;
 
-	if (flags & MSG_OOB)
-		return -EINVAL;	/* urgent data is not supported yet */
+	/*
+	 * The error queue, as tcp_recvmsg(): AF_EDU queues nothing there (no
+	 * timestamping, no zerocopy), so this is EAGAIN, never stream data.
+	 */
+	if (flags & MSG_ERRQUEUE)
+		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
 
 	lock_sock(sk);
 	if (sk->sk_state == TCP_LISTEN) {
 		copied = -ENOTCONN;
+		goto out;
+	}
+	/*
+	 * Urgent data (RFC 9293 section 3.8.5) is not supported yet: as TCP
+	 * with no urgent byte to read, EINVAL, after a listener's ENOTCONN.
+	 */
+	if (flags & MSG_OOB) {
+		copied = -EINVAL;
 		goto out;
 	}
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
