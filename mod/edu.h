@@ -404,6 +404,7 @@ const struct edu_cong_ops *edu_cong_find(const char *name);
 int edu_connect_start(struct sock *sk);
 u32 edu_send_mss(const struct edu_tcb *tcb);
 void edu_push(struct sock *sk);
+u32 edu_in_flight(const struct sock *sk);
 void edu_send_ack(struct sock *sk);
 void edu_send_synack(struct sock *sk);
 void edu_send_fin(struct sock *sk);

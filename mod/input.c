@@ -190,20 +190,21 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	bh_unlock_sock(child);
 }
 
-/* Free what a new SND.UNA acknowledges from the write queue. */
 /*
  * Free what a new SND.UNA acknowledges from the write queue, and take a
  * round-trip sample from the newest segment it fully acknowledges, unless
  * that was retransmitted (Karn's algorithm, RFC 6298 section 3).  The RTO
  * is then recomputed, which also ends any backoff (section 5.7's spirit, as
- * Linux does once an ACK makes progress).
+ * Linux does once an ACK makes progress).  If the segments counted lost
+ * after a timeout (esk->rtx_head) are acknowledged, the resending moves on
+ * to the first one left.
  */
 static void edu_clean_acked(struct sock *sk)
 {
 	struct edu_sock *esk = edu_sk(sk);
 	struct edu_tcb *tcb = &esk->tcb;
+	bool sample = false, lost_acked = false;
 	u32 sent_us = 0;
-	bool sample = false;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
@@ -211,9 +212,18 @@ static void edu_clean_acked(struct sock *sk)
 	       edu_seq_leq(EDU_SKB_CB(skb)->end_seq, tcb->snd_una)) {
 		sample = !EDU_SKB_CB(skb)->retransmitted;
 		sent_us = EDU_SKB_CB(skb)->sent_us;
+		if (skb == esk->rtx_head) {
+			esk->rtx_head = NULL;
+			lost_acked = true;
+		}
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
+	}
+	if (lost_acked) {
+		skb = skb_peek(&sk->sk_write_queue);
+		if (skb != esk->send_head)
+			esk->rtx_head = skb;
 	}
 	if (sample)
 		edu_rtt_sample(&tcb->rtt, edu_now_us() - sent_us);
@@ -222,6 +232,21 @@ static void edu_clean_acked(struct sock *sk)
 						jiffies_to_usecs(EDU_RTO_INIT),
 						jiffies_to_usecs(EDU_RTO_MIN),
 						jiffies_to_usecs(EDU_RTO_MAX)));
+}
+
+/*
+ * The connection is about to be established: congestion control starts
+ * (RFC 5681 section 3.1) with the initial window of RFC 6928, or with one
+ * segment if our SYN or SYN-ACK had to be retransmitted (a lossy or slow
+ * path; RFC 5681 section 3.1 makes this a MUST).
+ */
+static void edu_cc_start(struct sock *sk)
+{
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+
+	edu_cc_init(&tcb->cc, tcb->cc.ops, tcb->mss, tcb->iss);
+	if (tcb->retransmits)
+		tcb->cc.cwnd = tcb->mss;
 }
 
 /*
@@ -263,6 +288,7 @@ static void edu_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 
 	if (ack_ok) {
 		/* Our SYN is acknowledged: the connection is established. */
+		edu_cc_start(sk);
 		tcb->snd_una = cb->ack_seq;
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
@@ -306,20 +332,39 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	/*
 	 * A duplicate ACK (RFC 5681 section 2): nothing new acknowledged, no
 	 * data, same window, data outstanding.  The third one means the
-	 * segment at SND.UNA was lost: fast retransmit (section 3.2).  The
-	 * rest of congestion control comes with the reliability work.
+	 * segment at SND.UNA was lost: fast retransmit, and NewReno fast
+	 * recovery (RFC 5681 section 3.2, RFC 6582 section 3.2); each further
+	 * one inflates the window by a segment that left the network.
 	 */
 	if (cb->ack_seq == tcb->snd_una && cb->seq == cb->end_seq &&
 	    cb->wnd == tcb->snd_wnd && tcb->snd_una != tcb->snd_nxt) {
-		if (tcb->dupacks < 3 && ++tcb->dupacks == 3)
+		if (tcb->dupacks < U8_MAX)
+			tcb->dupacks++;
+		if (edu_cc_dupack(&tcb->cc, tcb->dupacks, tcb->snd_una,
+				  tcb->snd_nxt, edu_in_flight(sk), tcb->mss)) {
+			edu_mib_inc(sock_net(sk), EDU_MIB_FASTRETRANS);
 			edu_retransmit_head(sk);
+		}
 	} else if (cb->ack_seq != tcb->snd_una) {
 		tcb->dupacks = 0;
 	}
 	if (edu_seq_after(cb->ack_seq, tcb->snd_una)) {
+		u32 acked = cb->ack_seq - tcb->snd_una;
+
 		tcb->snd_una = cb->ack_seq;
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
+		tcb->rtx_stamp = 0;
+		/*
+		 * The congestion window grows, or, in fast recovery, a
+		 * partial ACK shows the next segment lost as well: it goes
+		 * again at once (RFC 6582 section 3.2, step 5).
+		 */
+		if (edu_cc_ack(&tcb->cc, acked, tcb->snd_una, tcb->snd_nxt,
+			       tcb->mss)) {
+			edu_mib_inc(sock_net(sk), EDU_MIB_PARTIALACKS);
+			edu_retransmit_head(sk);
+		}
 		/* RFC 6298 section 5.2/5.3: stop or restart the timer. */
 		if (tcb->snd_una == tcb->snd_nxt && !edu_sk(sk)->send_head)
 			sk_stop_timer(sk, &edu_sk(sk)->rtx_timer);
@@ -373,27 +418,29 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * The segment text, RFC 9293 section 3.10.7.4 "seventh": in-order data is
- * queued for the application (the part already received is trimmed, so is
- * what lies beyond the window); out-of-order data is dropped and counted
- * for now (the out-of-order queue comes with the reliability work), with an
- * immediate duplicate ACK.  Return: true if @skb was queued (consumed).
+ * The segment text, RFC 9293 section 3.10.7.4 "seventh".  The part already
+ * received is trimmed off the front, what lies beyond the window off the
+ * back (with the FIN, then outside too).  Data at RCV.NXT goes to the
+ * receive queue, and whatever the out-of-order queue held that now
+ * follows in sequence goes after it; data beyond RCV.NXT waits in the
+ * out-of-order queue (ofo.c).  Out-of-order data, and data that fills a
+ * hole, is acknowledged at once (RFC 5681 section 4.2), the first so that
+ * the sender's fast retransmit sees duplicate ACKs, the second so that its
+ * recovery ends quickly.  Set *@fin if the data delivered now reaches the
+ * peer's FIN (from the out-of-order queue; the caller sees the segment's
+ * own).  Return: true if @skb was queued (consumed).
  */
-static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now)
+static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now,
+			 bool *fin)
 {
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	u32 seq = cb->seq + !!(cb->flags & TCPHDR_SYN);
-	u32 wnd = edu_rcv_wnd_left(tcb);
+	u32 edge = tcb->rcv_nxt + edu_rcv_wnd_left(tcb);
 	u32 len = skb->len;
 
 	if (!len)
 		return false;
-	if (edu_seq_after(seq, tcb->rcv_nxt)) {
-		edu_mib_inc(sock_net(sk), EDU_MIB_OFODROP);
-		*ack_now = true;
-		return false;
-	}
 	if (edu_seq_before(seq, tcb->rcv_nxt)) {
 		u32 dup = tcb->rcv_nxt - seq;
 
@@ -404,23 +451,34 @@ static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now)
 		seq = tcb->rcv_nxt;
 		len = skb->len;
 	}
-	if (len > wnd) {
-		if (!wnd || pskb_trim(skb, wnd)) {
+	if (edu_seq_after(seq + len, edge)) {
+		if (!edu_seq_after(edge, seq) || pskb_trim(skb, edge - seq)) {
 			*ack_now = true;
 			return false;
 		}
-		len = wnd;
+		len = skb->len;
 		cb->flags &= ~TCPHDR_FIN;	/* the FIN is outside too */
 	}
-	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
+
+	cb->seq = seq;
+	cb->end_seq = seq + len + !!(cb->flags & TCPHDR_FIN);
+	skb_dst_drop(skb);
+	if (edu_seq_after(seq, tcb->rcv_nxt)) {
+		*ack_now = true;
+		edu_ofo_queue(sk, skb);
+		return true;
+	}
+
+	/*
+	 * In-order data may take the room of data queued farther ahead: the
+	 * hole must be fillable, or the connection would stall.
+	 */
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf) &&
+	    !edu_ofo_make_room(sk, 0)) {
 		edu_mib_inc(sock_net(sk), EDU_MIB_RCVQDROP);
 		*ack_now = true;
 		return false;
 	}
-
-	cb->seq = seq;
-	cb->end_seq = seq + len;
-	skb_dst_drop(skb);
 	/*
 	 * What a segment costs per byte, for the next window (1/256),
 	 * smoothed; tiny segments say nothing about the bulk of the data.
@@ -432,10 +490,21 @@ static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now)
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	tcb->rcv_nxt += len;
+	cb->end_seq = tcb->rcv_nxt;
 
-	/* RFC 9293 3.8.6.3: ACK at least every second full-sized segment. */
-	if (len >= tcb->advmss && ++tcb->delack_segs >= 2)
+	if (!RB_EMPTY_ROOT(&edu_sk(sk)->ofo_root)) {
+		*fin = edu_ofo_drain(sk);
 		*ack_now = true;
+	} else if (len >= tcb->advmss) {
+		/*
+		 * RFC 9293 3.8.6.3: ACK at least every second full-sized
+		 * segment; a GRO-merged skb counts for the segments in it.
+		 */
+		tcb->delack_segs = min_t(u32, tcb->delack_segs +
+					 len / tcb->advmss, U8_MAX);
+		if (tcb->delack_segs >= 2)
+			*ack_now = true;
+	}
 	sk->sk_data_ready(sk);
 	return true;
 }
@@ -484,7 +553,7 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	const struct tcphdr *th = tcp_hdr(skb);
-	bool ack_now = false, queued;
+	bool ack_now = false, fin = false, has_fin, queued;
 	u32 fin_seq;
 
 	/* A retransmitted SYN while we wait for its ACK: SYN-ACK again. */
@@ -555,6 +624,7 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 		}
 		edu_set_state(sk, TCP_ESTABLISHED);
 		edu_keepalive_reset(sk);
+		edu_cc_start(sk);
 		tcb->snd_wl1 = cb->seq;
 		tcb->snd_wl2 = cb->ack_seq;
 		tcb->snd_wnd = cb->wnd;
@@ -568,8 +638,12 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 	if (!edu_rcv_ack(sk, skb))
 		goto drop;
 
-	/* Seventh, the segment text; eighth, the FIN. */
+	/*
+	 * Seventh, the segment text; eighth, the FIN.  (Once queued, the
+	 * segment may be freed: what it says is kept.)
+	 */
 	fin_seq = cb->end_seq - 1;
+	has_fin = cb->flags & TCPHDR_FIN;
 	queued = false;
 	/*
 	 * New data for an application that closed: nobody will read it.  As
@@ -588,15 +662,16 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 	if ((1 << sk->sk_state) &
 	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)) {
 		__skb_pull(skb, th->doff * 4);
-		queued = edu_rcv_data(sk, skb, &ack_now);
+		queued = edu_rcv_data(sk, skb, &ack_now, &fin);
 	}
 	/*
 	 * A FIN counts once RCV.NXT reaches it, in the states that have not
 	 * seen one (the application's SHUT_RD does not matter here).
 	 */
-	if ((cb->flags & TCPHDR_FIN) && fin_seq == tcb->rcv_nxt &&
-	    (1 << sk->sk_state) & (TCPF_SYN_RECV | TCPF_ESTABLISHED |
-				   TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)) {
+	fin |= has_fin && fin_seq == tcb->rcv_nxt;
+	if (fin && (1 << sk->sk_state) &
+	    (TCPF_SYN_RECV | TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+	     TCPF_FIN_WAIT2)) {
 		edu_rcv_fin(sk);
 		ack_now = false;
 	} else if (ack_now) {

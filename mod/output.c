@@ -347,6 +347,75 @@ void edu_send_probe(struct sock *sk)
 }
 
 /**
+ * edu_in_flight() - bytes the network holds for us, as far as we know
+ * @sk: the socket, locked
+ *
+ * RFC 5681's FlightSize is SND.NXT - SND.UNA.  After a retransmission
+ * timeout, though, everything from esk->rtx_head on counts as lost and no
+ * longer in the network (as Linux's "lost" mark): only what was sent again
+ * since then, SND.UNA up to the next segment to resend, is in flight.
+ *
+ * Return: bytes in flight.
+ */
+u32 edu_in_flight(const struct sock *sk)
+{
+	const struct edu_sock *esk = edu_sk(sk);
+
+	if (esk->rtx_head) {
+		u32 lost = EDU_SKB_CB(esk->rtx_head)->seq;
+
+		/* (The peer may have acknowledged part of that segment.) */
+		return edu_seq_after(lost, esk->tcb.snd_una) ?
+		       lost - esk->tcb.snd_una : 0;
+	}
+	return esk->tcb.snd_nxt - esk->tcb.snd_una;
+}
+
+/*
+ * May a segment of @len bytes go out now?  The congestion window (RFC 5681
+ * section 3.1) limits data in flight; a segment with no payload (FIN) and
+ * the first segment when nothing is in flight always may, so that a window
+ * smaller than a segment never stalls the connection.
+ */
+static bool edu_cwnd_allows(const struct sock *sk, u32 len)
+{
+	u32 in_flight = edu_in_flight(sk);
+
+	return !len || !in_flight ||
+	       in_flight + len <= edu_sk(sk)->tcb.cc.cwnd;
+}
+
+/*
+ * After a timeout, send the segments counted lost again, oldest first, as
+ * far as the congestion window (one segment after the timeout, growing by
+ * slow start with each ACK) and the peer's window allow: "go back N",
+ * paced.  The first of them goes even into a closed window (RFC 9293
+ * section 3.8.6.1: retransmissions are not held back by it).
+ */
+static void edu_push_lost(struct sock *sk)
+{
+	struct edu_sock *esk = edu_sk(sk);
+	struct edu_tcb *tcb = &esk->tcb;
+	struct sk_buff *skb;
+
+	while ((skb = esk->rtx_head)) {
+		struct edu_skb_cb *cb = EDU_SKB_CB(skb);
+		bool first = !edu_seq_after(cb->seq, tcb->snd_una);
+
+		if (!first && (!edu_cwnd_allows(sk, skb->len) ||
+			       edu_seq_after(cb->end_seq - !!(cb->flags &
+							      TCPHDR_FIN),
+					     tcb->snd_una + tcb->snd_wnd)))
+			break;
+		if (edu_transmit_queued(sk, skb))
+			break;
+		edu_mib_inc(sock_net(sk), EDU_MIB_RETRANSSEGS);
+		esk->rtx_head = skb_queue_is_last(&sk->sk_write_queue, skb) ||
+				skb->next == esk->send_head ? NULL : skb->next;
+	}
+}
+
+/**
  * edu_push() - send what the window and Nagle's algorithm allow
  * @sk: the socket, locked
  *
@@ -357,7 +426,8 @@ void edu_send_probe(struct sock *sk)
  * all and Nagle's algorithm (section 3.7.4, which TCP_NODELAY turns off,
  * MUST-17) does not hold it back: short segments wait while data is
  * unacknowledged.  A segment larger than the usable window is cut to fit
- * if at least half the largest window offered is usable.
+ * if at least half the largest window offered is usable.  The congestion
+ * window (RFC 5681) bounds the data in flight as well.
  */
 void edu_push(struct sock *sk)
 {
@@ -365,7 +435,9 @@ void edu_push(struct sock *sk)
 	struct edu_tcb *tcb = &esk->tcb;
 	struct sk_buff *skb;
 
-	while ((skb = esk->send_head)) {
+	/* What a timeout counted lost goes before new data. */
+	edu_push_lost(sk);
+	while (!esk->rtx_head && (skb = esk->send_head)) {
 		struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 		u32 wnd_end = tcb->snd_una + tcb->snd_wnd;
 		u32 usable = edu_seq_after(wnd_end, cb->seq) ?
@@ -382,6 +454,8 @@ void edu_push(struct sock *sk)
 		    !(cb->flags & TCPHDR_FIN) && !tcb->nodelay &&
 		    tcb->snd_nxt != tcb->snd_una &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb))
+			break;
+		if (!edu_cwnd_allows(sk, skb->len))
 			break;
 		if (edu_send_head(sk))
 			break;
@@ -409,30 +483,28 @@ void edu_retransmit_head(struct sock *sk)
 }
 
 /**
- * edu_retransmit_all() - after a timeout, resend everything in flight
+ * edu_retransmit_all() - after a timeout, send the flight again
  * @sk: the socket, locked
  *
  * RFC 6298 section 5.4 resends the earliest segment.  Without selective
  * acknowledgments, though, a timeout means that anything after the first
- * lost segment may be lost too, and a receiver without an out-of-order
- * queue has certainly dropped it: resending one segment per timeout would
- * recover one segment per RTO.  Like Linux, which after a timeout counts
- * the whole flight as lost, the flight goes again ("go back N"), SND.NXT
- * unchanged.  Until congestion control arrives it is not paced by a
- * congestion window, only by the peer's window.
+ * lost segment may be lost too: resending one segment per timeout would
+ * recover one segment per RTO.  Like Linux, which after a timeout marks
+ * the whole flight lost, the flight is sent again from SND.UNA ("go back
+ * N"), SND.NXT unchanged, paced by the congestion window, which the
+ * timeout has just brought down to one segment (RFC 5681 section 3.1).
+ * What the receiver already holds in its out-of-order queue is acknowledged
+ * cumulatively as the hole fills, which moves the resending past it.
  */
 void edu_retransmit_all(struct sock *sk)
 {
 	struct edu_sock *esk = edu_sk(sk);
-	struct sk_buff *skb;
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (skb == esk->send_head)
-			break;
-		edu_mib_inc(sock_net(sk), EDU_MIB_RETRANSSEGS);
-		if (edu_transmit_queued(sk, skb))
-			break;
-	}
+	if (!skb || skb == esk->send_head)
+		return;
+	esk->rtx_head = skb;
+	edu_push_lost(sk);
 }
 
 /* Queue a payload-less segment (SYN or FIN) on the write queue. */

@@ -18,6 +18,12 @@
 
 #define EDU_TIMER_RETRY	(HZ / 50)	/* socket busy: try again */
 
+/* Past the handshake: congestion control is running. */
+static bool edu_synchronized(const struct sock *sk)
+{
+	return !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV));
+}
+
 /* Give up on the connection: the peer is gone (MUST-20, MUST-22). */
 static void edu_timeout(struct sock *sk)
 {
@@ -30,19 +36,43 @@ static void edu_timeout(struct sock *sk)
 }
 
 /*
+ * TCP_USER_TIMEOUT (RFC 5482, RFC 9293 section 3.8.3's USER TIMEOUT): has
+ * data stayed unacknowledged that long?  The clock starts when the oldest
+ * unacknowledged data was first sent, taken as one RTO before its first
+ * retransmission.  Return: jiffies left (0: expired), or ULONG_MAX if no
+ * user timeout is set.
+ */
+static unsigned long edu_user_timeout_left(struct sock *sk)
+{
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	unsigned long limit = msecs_to_jiffies(READ_ONCE(tcb->user_timeout));
+	unsigned long spent;
+
+	if (!tcb->user_timeout || !tcb->rtx_stamp)
+		return tcb->user_timeout ? limit : ULONG_MAX;
+	spent = jiffies - tcb->rtx_stamp;
+	return spent >= limit ? 0 : limit - spent;
+}
+
+/*
  * The retransmission timer expired (RFC 6298 section 5.4-5.6): resend what
  * is in flight (edu_retransmit_all()) and back off, RTO doubling up to
- * 120 s.
+ * 120 s.  Congestion control learns of the timeout first: the window falls
+ * to one segment (RFC 5681 section 3.1), so the flight goes again in slow
+ * start.
  * SYNs use the same procedure with their own retry limit (MUST-22).  The
  * limits are the namespace's kernel TCP settings (tcp_syn_retries,
  * tcp_synack_retries, tcp_retries2), so that AF_EDU gives up when kernel
- * TCP would; R2 is counted in retransmissions, as Linux does.
+ * TCP would; R2 is counted in retransmissions, as Linux does.  With
+ * TCP_USER_TIMEOUT set, that time replaces R2 for data (as in Linux), and
+ * the timer never runs past it.
  */
 static void edu_rtx_handler(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
 	struct edu_sock *esk = edu_sk(sk);
 	struct edu_tcb *tcb = &esk->tcb;
+	unsigned long left = ULONG_MAX;
 	unsigned int limit;
 
 	switch (sk->sk_state) {
@@ -64,21 +94,36 @@ static void edu_rtx_handler(struct sock *sk)
 		goto check;
 	}
 	limit = READ_ONCE(net->ipv4.sysctl_tcp_retries2);
+	if (tcb->snd_una != tcb->snd_nxt) {
+		if (!tcb->rtx_stamp)
+			tcb->rtx_stamp = (jiffies - tcb->rto) ?: 1;
+		left = edu_user_timeout_left(sk);
+		if (left != ULONG_MAX)
+			limit = UINT_MAX;
+	}
 check:
 	if (tcb->snd_una == tcb->snd_nxt && !esk->send_head)
 		return;		/* everything acknowledged meanwhile */
-	if (tcb->retransmits >= limit) {
+	if (tcb->retransmits >= limit || !left) {
 		edu_timeout(sk);
 		return;
 	}
 	edu_mib_inc(sock_net(sk), EDU_MIB_RTOEXPIRES);
-	tcb->retransmits++;
-	if (tcb->snd_una == tcb->snd_nxt)
+	if (tcb->snd_una == tcb->snd_nxt) {
 		edu_send_probe(sk);	/* window closed, nothing in flight */
-	else
+	} else {
+		if (edu_synchronized(sk))
+			edu_cc_timeout(&tcb->cc, !tcb->retransmits,
+				       tcb->snd_nxt, edu_in_flight(sk),
+				       tcb->mss);
 		edu_retransmit_all(sk);
+	}
+	if (tcb->retransmits < U8_MAX)
+		tcb->retransmits++;
+	tcb->dupacks = 0;
 	tcb->rto = min_t(u32, tcb->rto * 2, EDU_RTO_MAX);
-	sk_reset_timer(sk, &esk->rtx_timer, jiffies + tcb->rto);
+	sk_reset_timer(sk, &esk->rtx_timer,
+		       jiffies + min_t(unsigned long, tcb->rto, left));
 }
 
 /*
