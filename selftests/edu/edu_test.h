@@ -681,7 +681,10 @@ static inline int edu_wait(int fd, short events, int ms)
 	return -1;
 }
 
-#define EDU_STALL_MS	20000	/* no progress for this long: a failure */
+/* No progress for this long: a failure.  A test may set its own first. */
+#ifndef EDU_STALL_MS
+#define EDU_STALL_MS	20000
+#endif
 
 /*
  * Write @len bytes of stream @seed to @fd in chunks of up to @chunk bytes.
