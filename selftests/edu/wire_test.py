@@ -15,12 +15,17 @@ eduw1's MAC, so no ARP is needed either.  AF_EDU sockets are educat
 processes (tools/educat; EDUCAT= overrides the path).
 
     wire_test.py [NAME...]  run as root, with the edu module loaded;
-                            NAMEs (simultaneous_open...) pick checks
+                            NAMEs (simultaneous_open...) pick checks,
+                            PENDING ones (known module bugs) included
+
+Some checks lower net.ipv4.tcp_retries2 for a while: the namespace's own.
 
 KTAP output; exit status 0 pass, 1 fail, 4 skip.
 """
 
+import contextlib
 import ctypes
+import errno
 import json
 import os
 import random
@@ -50,10 +55,12 @@ PEER_WND = 65535
 
 # TCP state codes of /proc/net/edu (those of /proc/net/tcp).
 ESTABLISHED, SYN_RECV, FIN_WAIT1, TIME_WAIT = 0x01, 0x03, 0x04, 0x06
-CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING = 0x08, 0x09, 0x0A, 0x0B
+CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING = 0x07, 0x08, 0x09, 0x0A, 0x0B
 
 # Socket options, for AF_EDU sockets made through libc (EduSocket).
-SOL_SOCKET, SO_RCVBUF, SO_LINGER = 1, 8, 13
+SOL_SOCKET, SO_RCVBUF, SO_KEEPALIVE, SO_LINGER = 1, 8, 9, 13
+SOL_TCP, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT = 6, 4, 5, 6
+TCP_USER_TIMEOUT = 18
 
 # scapy, imported once the interfaces exist (see main()).
 Ether = IP = TCP = L2ListenSocket = None
@@ -289,6 +296,14 @@ class EduSocket:
             value = struct.pack('i', value)
         self._call('setsockopt', self.fd, level, name, value, len(value))
 
+    def getsockopt(self, level, name):
+        """An integer option's value."""
+        value = ctypes.c_int()
+        size = ctypes.c_uint(ctypes.sizeof(value))
+        self._call('getsockopt', self.fd, level, name, ctypes.byref(value),
+                   ctypes.byref(size))
+        return value.value
+
     def listen(self, port, backlog=4):
         addr = (struct.pack('=H', socket.AF_INET) + struct.pack('!H', port) +
                 socket.inet_aton(EDU_IP) + bytes(8))
@@ -305,6 +320,11 @@ class EduSocket:
         if not select.select([self.fd], [], [], timeout)[0]:
             return b''
         return os.read(self.fd, 1 << 20)
+
+    def send(self, data):
+        """Queue all of data at once (it must fit in SO_SNDBUF)."""
+        check_eq('bytes queued by write()', os.write(self.fd, data),
+                 len(data))
 
     def close(self):
         if self.fd >= 0:
@@ -339,6 +359,20 @@ def wait_until(cond, timeout=3.0):
             return False
         time.sleep(0.02)
     return True
+
+
+def edu_tcb(lport, rport):
+    """Columns of a connection in /proc/net/edu: timer expiries for the
+    same data (retransmits) and the RTO in ms; None if it is not there."""
+    with open('/proc/net/edu') as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if (int(fields[1].split(':')[1], 16),
+                    int(fields[2].split(':')[1], 16)) == (lport, rport):
+                return {'retransmits': int(fields[6], 16),
+                        'rto': int(fields[15])}
+    return None
 
 
 def edu_snmp(name):
@@ -398,11 +432,14 @@ class Conn:
             self.rcv_nxt = seq_add(self.synack[TCP].seq, 1)
         return self.synack
 
-    def open(self):
-        """Three-way handshake; check AF_EDU reached ESTABLISHED."""
+    def open(self, ack_after=0.0):
+        """Three-way handshake; check AF_EDU reached ESTABLISHED.  Our ACK
+        goes ack_after seconds after the SYN-ACK: AF_EDU's first round-trip
+        sample."""
         synack = self.syn()
         check(synack is not None, 'no SYN-ACK to our SYN')
         check_eq('SYN-ACK flags', str(synack[TCP].flags), 'SA')
+        time.sleep(ack_after)
         self.send('A')
         check(wait_until(lambda: edu_state(self.port, self.sport) ==
                          ESTABLISHED),
@@ -1211,6 +1248,478 @@ def test_timewait_fin(t):
     conn.expect_silence('after a bare ACK in TIME-WAIT', 0.3)
 
 
+# ---------------------------------------------------------- reliability --
+
+@contextlib.contextmanager
+def sysctl(name, value):
+    """The namespace's sysctl name (net.ipv4.tcp_retries2) set to value
+    for the with block, and restored after it."""
+    path = '/proc/sys/' + name.replace('.', '/')
+    with open(path) as f:
+        old = f.read().strip()
+    with open(path, 'w') as f:
+        f.write(str(value))
+    try:
+        yield
+    finally:
+        with open(path, 'w') as f:
+            f.write(old)
+
+
+def sysctl_get(name):
+    with open('/proc/sys/' + name.replace('.', '/')) as f:
+        return int(f.read())
+
+
+def edu_conn(t, wnd=PEER_WND, ack_after=0.0):
+    """A connection from scapy to an AF_EDU listener of this process (see
+    Conn.open() for ack_after): (Conn, the accepted EduSocket)."""
+    lsock = t.edu_socket()
+    port = t.next_port()
+    lsock.listen(port)
+    conn = Conn(t, port=port, wnd=wnd).open(ack_after)
+    return conn, t.edu_socket(lsock.accept())
+
+
+def rto_of(conn):
+    """The RTO of the connection, in seconds, as /proc/net/edu shows it."""
+    tcb = edu_tcb(conn.port, conn.sport)
+    check(tcb is not None, f'connection not in /proc/net/edu: '
+          f'{edu_sockets()}')
+    return tcb['rto'] / 1000
+
+
+def send_data(conn, sock, data):
+    """The application sends data, which fits in one segment: return
+    that segment, checked."""
+    sock.send(data)
+    pkt = conn.recv()
+    check(pkt is not None, 'no data from AF_EDU')
+    diag(f'data: {show(pkt)}')
+    check_eq('data seq', pkt[TCP].seq, conn.rcv_nxt)
+    check_eq('data ack', pkt[TCP].ack, conn.snd_nxt)
+    check(tcp_data(pkt) == data, f'data on the wire differs: {show(pkt)}')
+    return pkt
+
+
+def same_data(orig):
+    """A predicate: the segment carries orig's data again, at the same
+    sequence number (a retransmission; PSH may differ, as the segment may
+    no longer be the last queued)."""
+    def flags(pkt):
+        return str(pkt[TCP].flags).replace('P', '')
+
+    def match(pkt):
+        return (pkt[TCP].seq == orig[TCP].seq and flags(pkt) == flags(orig)
+                and tcp_data(pkt) == tcp_data(orig))
+    return match
+
+
+def check_backoff(what, times):
+    """Each interval between the times is about twice the one before
+    (RFC 6298 section 5.5).  Return the intervals."""
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    diag(f'{what} after ' + ', '.join(f'{g:.3f}' for g in gaps) + ' s')
+    for i in range(1, len(gaps)):
+        ratio = gaps[i] / gaps[i - 1]
+        check(1.6 <= ratio <= 2.5,
+              f'{what}: interval {i + 1} is {ratio:.2f} times interval {i} '
+              f'({gaps[i - 1]:.3f} s, {gaps[i]:.3f} s), expected ~2')
+    return gaps
+
+
+def watch(conn, sock, timeout):
+    """AF_EDU's segments on conn until sock reports an error (it turns
+    readable: no data comes to it), at most timeout seconds.  Return the
+    segments and the time of the error, None if none came."""
+    segs = []
+    end = time.monotonic() + timeout
+    while (left := end - time.monotonic()) > 0:
+        ready = select.select([sock.fd, conn.wire.listen.ins], [], [],
+                              left)[0]
+        if sock.fd in ready:
+            return segs, time.time()
+        if (pkt := conn.recv(0.01)) is not None:
+            segs.append(pkt)
+    return segs, None
+
+
+def check_timed_out(conn, sock):
+    """The connection ended with ETIMEDOUT: read() says so, the socket is
+    CLOSED, and gone from /proc/net/edu once closed."""
+    try:
+        got = os.read(sock.fd, 100)
+    except OSError as e:
+        check_eq('read() error', errno.errorcode.get(e.errno, e.errno),
+                 'ETIMEDOUT')
+    else:
+        raise Fail(f'read() returned {got!r}, expected ETIMEDOUT')
+    state = edu_state(conn.port, conn.sport)
+    check(state in (CLOSE, None), f'state after the timeout: {state}')
+    sock.close()
+    check(wait_until(lambda: edu_state(conn.port, conn.sport) is None, 1.0),
+          f'closed socket still in /proc/net/edu: {edu_sockets()}')
+    conn.expect_silence('after the timeout', 0.3)
+
+
+def test_rto_backoff(t):
+    """Data never acknowledged: the same segment again after the RTO, then
+    after 2, 4 and 8 times that (RFC 6298 sections 5.4, 5.5).  The RTO is
+    the estimator's, from the round trip of the SYN-ACK (section 2.2, no
+    longer the 1 s of 2.1), at least Linux's 200 ms; /proc/net/edu shows
+    it, and counts the expiries.  The ACK of the data ends the backoff
+    (5.7's spirit, as Linux): new data goes again after the RTO, not 16
+    times it."""
+    conn, sock = edu_conn(t)
+    rto = rto_of(conn)
+    diag(f'RTO after the handshake: {rto * 1000:.0f} ms')
+    check(0.2 <= rto < 1.0, f'RTO {rto:.3f} s after the handshake, '
+          'expected from the SYN-ACK\'s round trip, at least 200 ms')
+    data = random.randbytes(500)
+    segs = [send_data(conn, sock, data)]
+    while len(segs) < 5:
+        pkt = conn.recv(4.0)
+        check(pkt is not None,
+              f'retransmission {len(segs)}: nothing within 4 s')
+        diag(f'retransmission {len(segs)} at '
+             f'{pkt.time - segs[0].time:.3f} s: {show(pkt)}')
+        check(same_data(segs[0])(pkt), f'retransmission {len(segs)}: '
+              f'expected the same segment, seen {show(pkt)}')
+        check_eq(f'retransmission {len(segs)} ack', pkt[TCP].ack,
+                 conn.snd_nxt)
+        segs.append(pkt)
+    # (Not RtoExpires: other tests' orphans may be retransmitting too.)
+    check_eq('expiries in /proc/net/edu',
+             edu_tcb(conn.port, conn.sport)['retransmits'], 4)
+    gaps = check_backoff('retransmissions', [float(p.time) for p in segs])
+    check(max(rto - 0.02, 0.18) <= gaps[0] <= rto + 0.15,
+          f'first retransmission after {gaps[0]:.3f} s, expected the RTO, '
+          f'{rto:.3f} s')
+
+    conn.rcv_nxt = seq_add(conn.rcv_nxt, len(data))
+    conn.send('A')
+    data = random.randbytes(100)
+    first = send_data(conn, sock, data)
+    pkt = conn.recv(4.0)
+    check(pkt is not None and same_data(first)(pkt),
+          f'expected the new data again, seen {pkt and show(pkt)}')
+    gap = float(pkt.time - first.time)
+    diag(f'new data again after {gap:.3f} s: {show(pkt)}')
+    check(gap <= rto + 0.15, f'new data again after {gap:.3f} s, expected '
+          f'the RTO, {rto:.3f} s: the backoff went on after an ACK')
+    conn.rcv_nxt = seq_add(conn.rcv_nxt, len(data))
+    conn.send('A')
+    conn.expect_silence('after the ACK of all data', 0.3,
+                        crossing=same_data(first))
+
+
+def test_fast_retransmit(t):
+    """Six segments in flight; we acknowledge the first, then repeat that
+    ACK.  Two duplicate ACKs are not enough; the third brings the second
+    segment again at once, long before the RTO (1.5 s: our ACK of the
+    SYN-ACK came 0.5 s late), counted in FastRetrans (RFC 5681 section
+    3.2); a fourth, in recovery, brings nothing.  A partial ACK, of the
+    retransmitted segment only, brings the next one at once (NewReno, RFC
+    6582 section 3.2 step 5; PartialAcks); the ACK of everything ends the
+    recovery."""
+    conn, sock = edu_conn(t, ack_after=0.5)
+    rto = rto_of(conn)
+    diag(f'RTO after a 0.5 s round trip: {rto:.3f} s')
+    check(rto >= 1.0, f'RTO {rto:.3f} s after a 0.5 s round trip, '
+          'expected about 1.5 s')
+    data = random.randbytes(6 * PEER_MSS)
+    sock.send(data)
+    segs, nxt = [], conn.rcv_nxt
+    while len(segs) < 6:
+        pkt = conn.recv(1.0)
+        check(pkt is not None, f'{len(segs)} of 6 segments came')
+        check_eq(f'segment {len(segs)} seq', pkt[TCP].seq, nxt)
+        check_eq(f'segment {len(segs)} length', len(tcp_data(pkt)),
+                 PEER_MSS)
+        segs.append(pkt)
+        nxt = seq_add(nxt, PEER_MSS)
+    check(b''.join(tcp_data(p) for p in segs) == data,
+          'data on the wire differs from what was written')
+    ends = [seq_add(conn.rcv_nxt, (i + 1) * PEER_MSS) for i in range(6)]
+    fast0, partial0 = edu_snmp('FastRetrans'), edu_snmp('PartialAcks')
+
+    def at_once(what, since, expected):
+        pkt = conn.recv(1.0)
+        check(pkt is not None, f'no retransmission {what}')
+        delay = float(pkt.time) - since
+        diag(f'{delay * 1000:.1f} ms {what}: {show(pkt)}')
+        check(same_data(expected)(pkt), f'{what}: expected '
+              f'{show(expected)} again, seen {show(pkt)}')
+        check(delay < 0.1, f'retransmission {delay:.3f} s {what}, '
+              f'expected at once (the RTO is {rto:.3f} s)')
+
+    ack = bytes(conn.wire.frame(conn.seg('A', ack=ends[0])))
+    for _ in range(3):      # built beforehand: scapy is slow
+        conn.wire.send_frame(ack)
+    conn.expect_silence('after two duplicate ACKs', 0.15)
+    check_eq('FastRetrans after two duplicate ACKs',
+             edu_snmp('FastRetrans') - fast0, 0)
+    conn.wire.send_frame(ack)
+    at_once('after the third duplicate ACK', time.time(), segs[1])
+    check_eq('FastRetrans increase', edu_snmp('FastRetrans') - fast0, 1)
+    conn.wire.send_frame(ack)
+    conn.expect_silence('after a fourth duplicate ACK', 0.1)
+
+    conn.send('A', ack=ends[1])
+    at_once('after a partial ACK', conn.sent, segs[2])
+    check_eq('PartialAcks increase', edu_snmp('PartialAcks') - partial0, 1)
+    conn.send('A', ack=ends[5])
+    conn.expect_silence('after the ACK of everything', 0.3)
+    check_eq('FastRetrans increase in all', edu_snmp('FastRetrans') - fast0,
+             1)
+    check_eq('PartialAcks increase in all',
+             edu_snmp('PartialAcks') - partial0, 1)
+    check_eq('state', edu_state(conn.port, conn.sport), ESTABLISHED)
+
+
+# An ACK sent at once, as the segment is processed, against one that waits
+# for the delayed-ACK timer (40 ms).
+AT_ONCE = 0.03
+
+
+def test_ofo_hole(t):
+    """Three segments, the first missing: the second and third wait in the
+    out-of-order queue (OfoQueue), each acknowledged at once with a
+    duplicate ACK of RCV.NXT (RFC 5681 section 4.2), the window's right
+    edge never moving left; the application gets nothing.  A duplicate of
+    the second is dropped (OfoDrop) and acknowledged; data at the window's
+    right edge is unacceptable: acknowledged, not queued (RFC 9293
+    3.10.7.4).  The first fills the hole: one ACK of all three, at once,
+    and the application reads them in order."""
+    conn = Conn(t).open()
+    base = conn.snd_nxt
+    data = random.randbytes(3 * PEER_MSS)
+    parts = [(seq_add(base, i), data[i:i + PEER_MSS])
+             for i in range(0, len(data), PEER_MSS)]
+    queued0, dropped0 = edu_snmp('OfoQueue'), edu_snmp('OfoDrop')
+    edge = seq_add(base, conn.edu_wnd)
+
+    def answer(what, seq, payload, ack):
+        """Send payload at seq: AF_EDU must answer with a bare ACK of ack,
+        at once (timed on the wire, from our segment)."""
+        nonlocal edge
+        conn.send('PA', seq=seq, data=payload)
+        while True:
+            ours = conn.wire.recv(1.0, sport=conn.sport, dport=conn.port,
+                                  src=PEER_IP)
+            check(ours is not None, f'{what}: our segment not seen')
+            if (ours[TCP].seq, len(tcp_data(ours))) == (seq, len(payload)):
+                break
+        pkt = conn.expect_ack(what, ack, timeout=1.0)
+        delay = float(pkt.time - ours.time)
+        diag(f'{what} after {delay * 1000:.1f} ms')
+        check(delay < AT_ONCE, f'{what} after {delay * 1000:.1f} ms, '
+              f'expected at once (within {AT_ONCE * 1000:.0f} ms)')
+        new_edge = seq_add(ack, pkt[TCP].window)
+        check(seq_diff(new_edge, edge) >= 0,
+              f'{what}: the window\'s right edge moved left: {show(pkt)}')
+        edge = new_edge
+
+    answer('ACK of the second segment', *parts[1], base)
+    answer('ACK of the third segment', *parts[2], base)
+    check_eq('OfoQueue increase', edu_snmp('OfoQueue') - queued0, 2)
+    check_eq('data delivered with a hole', conn.cat.read(timeout=0.1), b'')
+    answer('ACK of the second segment again', *parts[1], base)
+    check_eq('OfoDrop increase', edu_snmp('OfoDrop') - dropped0, 1)
+    answer('ACK of data at the window\'s edge', edge, b'beyond', base)
+    check_eq('OfoQueue increase', edu_snmp('OfoQueue') - queued0, 2)
+    # The application's reading must not send the ACK as a window update.
+    stop(conn.cat)
+    try:
+        answer('ACK of the first segment', *parts[0],
+               seq_add(base, len(data)))
+    finally:
+        conn.cat.proc.send_signal(signal.SIGCONT)
+    conn.snd_nxt = seq_add(base, len(data))
+    check(conn.cat.read(len(data), 2.0) == data,
+          'data read differs from what was sent')
+    check_eq('bytes read in all', len(conn.cat.read(timeout=0.2)), len(data))
+
+
+def test_zero_window_probe(t):
+    """We take 2000 bytes of 5000, acknowledge them and close the window:
+    AF_EDU probes it with <SEQ=SND.UNA-1>, no data, one RTO later and then
+    at intervals doubling (RFC 9293 3.8.6.1, MUST-36, SHLD-29, SHLD-30).
+    We answer each probe, the window still zero, so the connection stays
+    (MUST-37): with tcp_retries2 at 2, four answered probes do not end it.
+    Opening the window brings the other 3000 bytes at once."""
+    with sysctl('net.ipv4.tcp_retries2', 2):
+        conn, sock = edu_conn(t, wnd=2000)
+        data = random.randbytes(5000)
+        sock.send(data)
+        got, nxt = bytearray(), conn.rcv_nxt
+        while len(got) < 2000:
+            pkt = conn.recv(1.0)
+            check(pkt is not None, f'{len(got)} of the 2000 bytes the '
+                  'window allows came')
+            check_eq('data seq', pkt[TCP].seq, nxt)
+            got.extend(tcp_data(pkt))
+            nxt = seq_add(nxt, len(tcp_data(pkt)))
+        check_eq('bytes sent into a window of 2000', len(got), 2000)
+        conn.send('A', ack=nxt, window=0)
+        times = [conn.sent]
+        for i in range(4):
+            pkt = conn.recv(3.0)
+            check(pkt is not None, f'no window probe {i} within 3 s')
+            diag(f'probe {i} at {pkt.time - times[0]:.3f} s: {show(pkt)}')
+            tcp = pkt[TCP]
+            check_eq(f'probe {i} flags', str(tcp.flags), 'A')
+            check_eq(f'probe {i} seq (SND.UNA - 1)', tcp.seq,
+                     seq_add(nxt, -1))
+            check_eq(f'probe {i} ack', tcp.ack, conn.snd_nxt)
+            check_eq(f'probe {i} payload length', len(tcp_data(pkt)), 0)
+            times.append(float(pkt.time))
+            conn.send('A', ack=nxt, window=0)
+        check_backoff('probes', times)
+        check_eq('state after four answered probes',
+                 edu_state(conn.port, conn.sport), ESTABLISHED)
+
+        conn.send('A', ack=nxt, window=PEER_WND)
+        opened = conn.sent
+        while len(got) < len(data):
+            pkt = conn.recv(1.0)
+            check(pkt is not None, f'{len(got)} of {len(data)} bytes came')
+            if len(got) == 2000:
+                delay = float(pkt.time) - opened
+                diag(f'data {delay * 1000:.1f} ms after the window opened')
+                check(delay < 0.1, f'data {delay:.3f} s after the window '
+                      'opened, expected at once')
+            check_eq('data seq', pkt[TCP].seq, nxt)
+            got.extend(tcp_data(pkt))
+            nxt = seq_add(nxt, len(tcp_data(pkt)))
+        check(bytes(got) == data, 'data on the wire differs from what was '
+              'written')
+        conn.send('A', ack=nxt, window=PEER_WND)
+        conn.expect_silence('after the ACK of all data', 0.3)
+
+
+def test_blackhole_timeout(t):
+    """tcp_retries2 at 3: data never acknowledged goes 3 more times,
+    backing off, and the next expiry ends the connection (RFC 9293 3.8.3,
+    R2, counted in retransmissions as Linux does), 1 + 2 + 4 + 8 RTOs
+    after the data first went: the application gets ETIMEDOUT."""
+    with sysctl('net.ipv4.tcp_retries2', 3):
+        conn, sock = edu_conn(t)
+        rto = rto_of(conn)
+        orig = send_data(conn, sock, random.randbytes(500))
+        segs, failed = watch(conn, sock, 15 * rto * 2 + 1)
+        for pkt in segs:
+            diag(f'at {pkt.time - orig.time:.3f} s: {show(pkt)}')
+            check(same_data(orig)(pkt), f'expected the data again, seen '
+                  f'{show(pkt)}')
+        check(failed is not None, f'no error within {15 * rto * 2 + 1:.1f} '
+              f's ({len(segs)} retransmissions)')
+        elapsed = failed - float(orig.time)
+        diag(f'error {elapsed:.3f} s after the data first went (RTO '
+             f'{rto:.3f} s)')
+        check_eq('retransmissions', len(segs), 3)
+        check_backoff('retransmissions', [float(orig.time)] +
+                      [float(p.time) for p in segs] + [failed])
+        check(15 * rto - 0.1 <= elapsed <= 15 * rto * 1.4 + 0.2,
+              f'error {elapsed:.3f} s after the data first went, expected '
+              f'{15 * rto:.3f} s (15 RTOs)')
+        check_timed_out(conn, sock)
+
+
+def test_user_timeout(t):
+    """TCP_USER_TIMEOUT 1500 ms (RFC 5482; RFC 9293 3.8.3's USER TIMEOUT,
+    MUST-21): data never acknowledged ends the connection with ETIMEDOUT
+    about 1.5 s after it first went, not after tcp_retries2 (15)
+    retransmissions."""
+    retries2 = sysctl_get('net.ipv4.tcp_retries2')
+    check(retries2 >= 8, f'tcp_retries2 is {retries2}: too low to test')
+    conn, sock = edu_conn(t)
+    sock.setsockopt(SOL_TCP, TCP_USER_TIMEOUT, 1500)
+    check_eq('TCP_USER_TIMEOUT', sock.getsockopt(SOL_TCP, TCP_USER_TIMEOUT),
+             1500)
+    orig = send_data(conn, sock, random.randbytes(500))
+    segs, failed = watch(conn, sock, 4.0)
+    for pkt in segs:
+        diag(f'at {pkt.time - orig.time:.3f} s: {show(pkt)}')
+        check(same_data(orig)(pkt), f'expected the data again, seen '
+              f'{show(pkt)}')
+    check(failed is not None, f'no error within 4 s ({len(segs)} '
+          'retransmissions)')
+    elapsed = failed - float(orig.time)
+    diag(f'error {elapsed:.3f} s after the data first went')
+    check(1.3 <= elapsed <= 3.0, f'error {elapsed:.3f} s after the data '
+          'first went, expected 1.5 s')
+    check(1 <= len(segs) < retries2, f'{len(segs)} retransmissions')
+    check_timed_out(conn, sock)
+
+
+def test_keepalive_dead_peer(t):
+    """SO_KEEPALIVE with TCP_KEEPIDLE 1, TCP_KEEPINTVL 1, TCP_KEEPCNT 2: an
+    idle connection gets a probe <SEQ=SND.UNA-1>, no data (RFC 9293
+    3.8.4, SHLD-12), after 1 s.  We answer it: it does not count, and the
+    probes go on every second.  Two unanswered ones (MUST-29: never just
+    one) end the connection with ETIMEDOUT a second after the last."""
+    conn, sock = edu_conn(t)
+    probes0 = edu_snmp('KeepAliveProbes')
+    timeouts0 = edu_snmp('KeepAliveTimeouts')
+    sock.setsockopt(SOL_SOCKET, SO_KEEPALIVE, 1)
+    for name, value in ((TCP_KEEPIDLE, 1), (TCP_KEEPINTVL, 1),
+                        (TCP_KEEPCNT, 2)):
+        sock.setsockopt(SOL_TCP, name, value)
+    start = time.time()
+    first = conn.recv(3.0)
+    check(first is not None, 'no keepalive probe within 3 s')
+    conn.send('A')
+    segs, failed = watch(conn, sock, 4.0)
+    probes = [first] + segs
+    for i, pkt in enumerate(probes):
+        diag(f'probe {i} at {pkt.time - start:.3f} s: {show(pkt)}')
+        tcp = pkt[TCP]
+        check_eq(f'probe {i} flags', str(tcp.flags), 'A')
+        check_eq(f'probe {i} seq (SND.UNA - 1)', tcp.seq,
+                 seq_add(conn.rcv_nxt, -1))
+        check_eq(f'probe {i} ack', tcp.ack, conn.snd_nxt)
+        check_eq(f'probe {i} payload length', len(tcp_data(pkt)), 0)
+    check(failed is not None, f'no error within 4 s of the answered probe '
+          f'({len(segs)} more probes)')
+    diag(f'error at {failed - start:.3f} s')
+    check_eq('probes after the answered one', len(segs), 2)
+    times = [start] + [float(p.time) for p in probes] + [failed]
+    for i, gap in enumerate(b - a for a, b in zip(times, times[1:])):
+        check(0.8 <= gap <= 1.6, f'interval {i} {gap:.3f} s, expected 1 s')
+    check_eq('KeepAliveProbes increase',
+             edu_snmp('KeepAliveProbes') - probes0, 3)
+    check_eq('KeepAliveTimeouts increase',
+             edu_snmp('KeepAliveTimeouts') - timeouts0, 1)
+    check_timed_out(conn, sock)
+
+
+def test_keepalive_enabled_last(t):
+    """SO_KEEPALIVE turned on last, on an established connection whose
+    TCP_KEEPIDLE is already 1: the first probe <SEQ=SND.UNA-1> comes 1 s
+    later, as on Linux (tcp_set_keepalive() starts the timer).
+
+    PENDING: fails with the module of commit 313a743.  The socket core
+    calls proto.keepalive before it sets SOCK_KEEPOPEN (sk_setsockopt(),
+    net/core/sock.c), and edu_keepalive_set() -> edu_keepalive_reset()
+    arms the timer only if SOCK_KEEPOPEN is already set: turning
+    SO_KEEPALIVE on for a connected socket starts no timer, and no probe
+    ever goes unless TCP_KEEPIDLE is set afterwards."""
+    conn, sock = edu_conn(t)
+    sock.setsockopt(SOL_TCP, TCP_KEEPIDLE, 1)
+    sock.setsockopt(SOL_SOCKET, SO_KEEPALIVE, 1)
+    start = time.time()
+    pkt = conn.recv(3.0)
+    check(pkt is not None, 'no keepalive probe within 3 s')
+    delay = float(pkt.time) - start
+    diag(f'probe after {delay:.3f} s: {show(pkt)}')
+    check_eq('probe flags', str(pkt[TCP].flags), 'A')
+    check_eq('probe seq (SND.UNA - 1)', pkt[TCP].seq,
+             seq_add(conn.rcv_nxt, -1))
+    check_eq('probe payload length', len(tcp_data(pkt)), 0)
+    check(0.8 <= delay <= 1.6, f'probe after {delay:.3f} s, expected 1 s')
+
+
 TESTS = [
     test_active_open,
     test_passive_open,
@@ -1235,6 +1744,19 @@ TESTS = [
     test_send_window,
     test_window_update,
     test_timewait_fin,
+    test_rto_backoff,
+    test_fast_retransmit,
+    test_ofo_hole,
+    test_zero_window_probe,
+    test_blackhole_timeout,
+    test_user_timeout,
+    test_keepalive_dead_peer,
+]
+
+# Checks that fail until the module bug they expose is fixed (see their
+# docstrings): they run only when named.
+PENDING = [
+    test_keepalive_enabled_last,
 ]
 
 
@@ -1319,8 +1841,9 @@ def main():
     except ImportError:
         skip('no scapy (Debian: python3-scapy)')
 
-    tests = [test for test in TESTS
-             if len(sys.argv) < 2 or test.__name__[5:] in sys.argv[1:]]
+    names = sys.argv[1:]
+    tests = [test for test in TESTS + PENDING
+             if test.__name__[5:] in names or (not names and test in TESTS)]
     print(f'1..{len(tests)}', flush=True)
     wire = Wire(edu_mac, peer_mac)
     start = time.monotonic()
