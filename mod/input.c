@@ -193,7 +193,11 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
 /*
  * Free what a new SND.UNA acknowledges from the write queue, and take a
  * round-trip sample from the newest segment it fully acknowledges, unless
- * that was retransmitted (Karn's algorithm, RFC 6298 section 3).  The RTO
+ * any segment it acknowledges was retransmitted (Karn's algorithm, RFC
+ * 6298 section 3): the ACK may then answer the retransmission, and a
+ * segment sent once long before it, which waited in the peer's
+ * out-of-order queue for the hole to be filled, would give a round trip
+ * as long as the whole recovery (Linux discards such samples too).  The RTO
  * is then recomputed, which also ends any backoff (section 5.7's spirit, as
  * Linux does once an ACK makes progress).  If the segments counted lost
  * after a timeout (esk->rtx_head) are acknowledged, the resending moves on
@@ -203,14 +207,16 @@ static void edu_clean_acked(struct sock *sk)
 {
 	struct edu_sock *esk = edu_sk(sk);
 	struct edu_tcb *tcb = &esk->tcb;
-	bool sample = false, lost_acked = false;
+	bool sample = true, acked = false, lost_acked = false;
 	u32 sent_us = 0;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
 	       skb != esk->send_head &&
 	       edu_seq_leq(EDU_SKB_CB(skb)->end_seq, tcb->snd_una)) {
-		sample = !EDU_SKB_CB(skb)->retransmitted;
+		acked = true;
+		if (EDU_SKB_CB(skb)->retransmitted)
+			sample = false;
 		sent_us = EDU_SKB_CB(skb)->sent_us;
 		if (skb == esk->rtx_head) {
 			esk->rtx_head = NULL;
@@ -225,7 +231,7 @@ static void edu_clean_acked(struct sock *sk)
 		if (skb != esk->send_head)
 			esk->rtx_head = skb;
 	}
-	if (sample)
+	if (acked && sample)
 		edu_rtt_sample(&tcb->rtt, edu_now_us() - sent_us);
 	tcb->rto = usecs_to_jiffies(edu_rtt_rto(&tcb->rtt,
 						jiffies_to_usecs(1),
@@ -471,10 +477,18 @@ static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now,
 
 	/*
 	 * In-order data may take the room of data queued farther ahead: the
-	 * hole must be fillable, or the connection would stall.
+	 * hole must be fillable, or the connection would stall.  Then it is
+	 * taken if the buffer holds it, with slack: the window it came in
+	 * was promised from an estimate of the memory per byte
+	 * (edu_rcv_space()), and a promise made can no longer be taken back
+	 * (RFC 9293 section 3.8.6), so data inside it is not dropped unless
+	 * its segments cost more than twice what they carry (then up to twice
+	 * SO_RCVBUF is held, and a sender of tiny segments waits for reads).
 	 */
-	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf) &&
-	    !edu_ofo_make_room(sk, 0)) {
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+		edu_ofo_make_room(sk, 0);
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    2U * READ_ONCE(sk->sk_rcvbuf)) {
 		edu_mib_inc(sock_net(sk), EDU_MIB_RCVQDROP);
 		*ack_now = true;
 		return false;

@@ -174,6 +174,7 @@ struct sock *edu_child_alloc(const struct sock *parent)
 	edu_sk(sk)->tcb.nodelay = edu_sk(parent)->tcb.nodelay;
 	edu_sk(sk)->tcb.cc.ops = edu_sk(parent)->tcb.cc.ops;
 	edu_sk(sk)->tcb.user_mss = edu_sk(parent)->tcb.user_mss;
+	edu_sk(sk)->tcb.user_timeout = edu_sk(parent)->tcb.user_timeout;
 	edu_sk(sk)->tcb.keepalive_time = edu_sk(parent)->tcb.keepalive_time;
 	edu_sk(sk)->tcb.keepalive_intvl = edu_sk(parent)->tcb.keepalive_intvl;
 	edu_sk(sk)->tcb.keepalive_probes =

@@ -36,6 +36,23 @@ static void edu_timeout(struct sock *sk)
 }
 
 /*
+ * How often an orphan (closed by the application, still closing on the
+ * wire) retransmits before it gives up: tcp_orphan_retries, whose 0 means
+ * 8 while the RTO is below its ceiling, as Linux's tcp_orphan_retries().
+ * Nobody waits for an orphan, so it does not get tcp_retries2's quarter
+ * of an hour.
+ */
+static unsigned int edu_orphan_retries(const struct sock *sk)
+{
+	unsigned int retries =
+		READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_orphan_retries);
+
+	if (!retries && edu_sk(sk)->tcb.rto < EDU_RTO_MAX)
+		return 8;
+	return retries;
+}
+
+/*
  * TCP_USER_TIMEOUT (RFC 5482, RFC 9293 section 3.8.3's USER TIMEOUT): has
  * data stayed unacknowledged that long?  The clock starts when the oldest
  * unacknowledged data was first sent, taken as one RTO before its first
@@ -62,8 +79,9 @@ static unsigned long edu_user_timeout_left(struct sock *sk)
  * start.
  * SYNs use the same procedure with their own retry limit (MUST-22).  The
  * limits are the namespace's kernel TCP settings (tcp_syn_retries,
- * tcp_synack_retries, tcp_retries2), so that AF_EDU gives up when kernel
- * TCP would; R2 is counted in retransmissions, as Linux does.  With
+ * tcp_synack_retries, tcp_retries2, tcp_orphan_retries for orphans), so
+ * that AF_EDU gives up when kernel TCP would; R2 is counted in
+ * retransmissions, as Linux does.  With
  * TCP_USER_TIMEOUT set, that time replaces R2 for data (as in Linux), and
  * the timer never runs past it.
  */
@@ -93,7 +111,8 @@ static void edu_rtx_handler(struct sock *sk)
 		limit = READ_ONCE(net->ipv4.sysctl_tcp_synack_retries);
 		goto check;
 	}
-	limit = READ_ONCE(net->ipv4.sysctl_tcp_retries2);
+	limit = sock_flag(sk, SOCK_DEAD) ? edu_orphan_retries(sk) :
+		READ_ONCE(net->ipv4.sysctl_tcp_retries2);
 	if (tcb->snd_una != tcb->snd_nxt) {
 		if (!tcb->rtx_stamp)
 			tcb->rtx_stamp = (jiffies - tcb->rto) ?: 1;
@@ -237,6 +256,15 @@ static void edu_keepalive_timer(struct timer_list *t)
 	edu_timer_run(sk, t, edu_keepalive_handler);
 }
 
+/* Start the keepalive clock if the state has a peer to probe. */
+static void edu_keepalive_arm(struct sock *sk)
+{
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				   TCPF_FIN_WAIT2))
+		sk_reset_timer(sk, &sk->sk_timer,
+			       jiffies + edu_keepalive_time(sk));
+}
+
 /**
  * edu_keepalive_reset() - (re)start the keepalive clock
  * @sk: the socket, locked
@@ -246,11 +274,8 @@ static void edu_keepalive_timer(struct timer_list *t)
  */
 void edu_keepalive_reset(struct sock *sk)
 {
-	if (sock_flag(sk, SOCK_KEEPOPEN) &&
-	    (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
-				   TCPF_FIN_WAIT2))
-		sk_reset_timer(sk, &sk->sk_timer,
-			       jiffies + edu_keepalive_time(sk));
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		edu_keepalive_arm(sk);
 }
 
 /**
@@ -259,12 +284,14 @@ void edu_keepalive_reset(struct sock *sk)
  * @on: the new setting
  *
  * Keepalives are off by default (MUST-25): the socket core keeps the flag,
- * and calls this through struct proto.
+ * and calls this through struct proto, before it sets SOCK_KEEPOPEN: the
+ * timer is armed here without looking at the flag (as tcp_set_keepalive()),
+ * and the handler finds it set when the timer fires.
  */
 void edu_keepalive_set(struct sock *sk, int on)
 {
 	if (on)
-		edu_keepalive_reset(sk);
+		edu_keepalive_arm(sk);
 	else
 		sk_stop_timer(sk, &sk->sk_timer);
 }
