@@ -70,6 +70,57 @@ TEST_F(edu, accept__bad_pointers)
 	ASSERT_EQ(-1, accept(fd, NULL, (socklen_t *)1));
 }
 
+/*
+ * An accepted socket starts with its listener's options, as kernel TCP's
+ * (inet_csk_clone_lock()): TCP_NODELAY, TCP_USER_TIMEOUT, keepalive and
+ * its timings, TCP_MAXSEG, and the same on both families.
+ */
+static void inherits(struct __test_metadata *_metadata,
+		     struct _test_data_edu *self, bool edu)
+{
+	static const struct { int level, opt, val; } opts[] = {
+		{ SOL_TCP, TCP_NODELAY, 1 },
+		{ SOL_TCP, TCP_USER_TIMEOUT, 4321 },
+		{ SOL_SOCKET, SO_KEEPALIVE, 1 },
+		{ SOL_TCP, TCP_KEEPIDLE, 77 },
+		{ SOL_TCP, TCP_KEEPINTVL, 7 },
+		{ SOL_TCP, TCP_KEEPCNT, 3 },
+	};
+	int lfd, cli, srv, port;
+	unsigned int i;
+
+	ASSERT_EQ(0, edu_lo_up());
+	lfd = edu ? edu_open(0) : tcp_open();
+	ASSERT_LE(0, lfd);
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		ASSERT_EQ(0, edu_set_int(lfd, opts[i].level, opts[i].opt,
+					 opts[i].val));
+	port = edu_listen_on(lfd, EDU_LOOPBACK, 8);
+	ASSERT_LT(0, port);
+	cli = tcp_open();
+	ASSERT_LE(0, cli);
+	ASSERT_EQ(0, edu_connect_to(cli, EDU_LOOPBACK, port));
+	srv = edu_track(accept(lfd, NULL, NULL));
+	ASSERT_LE(0, srv);
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		EXPECT_EQ(opts[i].val, edu_get_int(srv, opts[i].level,
+						   opts[i].opt))
+			TH_LOG("%s: option %d of level %d",
+			       edu_family_name(edu), opts[i].opt,
+			       opts[i].level);
+}
+
+TEST_F(edu, accept__inherits_options)
+{
+	inherits(_metadata, self, true);
+}
+
+/* The reference: kernel TCP does the same (a test of the test). */
+TEST_F(edu, accept__inherits_options_tcp)
+{
+	inherits(_metadata, self, false);
+}
+
 TEST_F(edu, accept__rcvtimeo)
 {
 	struct timeval tv = { 0, 200000 };

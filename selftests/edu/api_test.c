@@ -697,32 +697,6 @@ TEST_F(edu, sockopt__sndbuf_bounds_outq)
 
 /* ------------------------------------------------ Nagle, TCP_NODELAY -- */
 
-/* A counter of /proc/net/edu_snmp, or -1. */
-static long snmp(const char *name)
-{
-	char names[1024], vals[1024], *n, *v, *sn, *sv;
-	long ret = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/edu_snmp", "r");
-	if (!f)
-		return -1;
-	if (fgets(names, sizeof(names), f) && fgets(vals, sizeof(vals), f)) {
-		n = strtok_r(names, "\n ", &sn);
-		v = strtok_r(vals, "\n ", &sv);
-		while (n && v) {
-			if (!strcmp(n, name)) {
-				ret = strtol(v, NULL, 10);
-				break;
-			}
-			n = strtok_r(NULL, "\n ", &sn);
-			v = strtok_r(NULL, "\n ", &sv);
-		}
-	}
-	fclose(f);
-	return ret;
-}
-
 /* Segments AF_EDU sends for 100 one-byte writes to a kernel TCP peer. */
 static long burst_segs(struct __test_metadata *_metadata,
 		       struct _test_data_edu *self, bool nodelay)
@@ -736,14 +710,14 @@ static long burst_segs(struct __test_metadata *_metadata,
 	edu_set_int(peer, SOL_TCP, TCP_QUICKACK, 0);
 	if (nodelay)
 		edu_set_int(s, SOL_TCP, TCP_NODELAY, 1);
-	before = snmp("OutSegs");
+	before = edu_counter("OutSegs");
 	for (i = 0; i < 100; i++)
 		if (send(s, "x", 1, 0) != 1)
 			return -1;
 	if (drain(peer, 100) != 100)
 		return -1;
 	/* The last bytes may wait for an ACK: all have arrived now. */
-	after = snmp("OutSegs");
+	after = edu_counter("OutSegs");
 	recv(peer, buf, sizeof(buf), MSG_DONTWAIT);
 	return after - before;
 }
@@ -756,7 +730,7 @@ TEST_F(edu, nagle__coalesces_small_writes)
 {
 	long nagle, nodelay;
 
-	ASSERT_LE(0, snmp("OutSegs"));
+	ASSERT_LE(0, edu_counter("OutSegs"));
 	nodelay = burst_segs(_metadata, self, true);
 	nagle = burst_segs(_metadata, self, false);
 	TH_LOG("OutSegs for 100 one-byte writes: %ld with TCP_NODELAY, %ld with Nagle",

@@ -369,6 +369,15 @@ static inline unsigned long edu_inode(int fd)
  */
 static inline bool edu_objects_settle_zero(char *which, size_t n, int ms);
 
+/*
+ * How long the teardown waits for the objects to go.  A TIME-WAIT record
+ * goes with its namespace, which kernel TCP's orphans still closing keep
+ * alive: a test whose link loses FINs may wait for the record's 60 s.
+ */
+#ifndef EDU_SETTLE_MS
+#define EDU_SETTLE_MS	5000
+#endif
+
 FIXTURE(edu) {
 	int fds[EDU_MAX_FDS];
 	int nfds;
@@ -426,7 +435,7 @@ FIXTURE_TEARDOWN_PARENT(edu)
 	 * shared _metadata->trigger set, and their TH_LOG would then print
 	 * whatever the outcome here.
 	 */
-	if (!edu_objects_settle_zero(which, sizeof(which), 5000)) {
+	if (!edu_objects_settle_zero(which, sizeof(which), EDU_SETTLE_MS)) {
 		TH_LOG("AF_EDU objects leaked (still there after %.1f s):%s",
 		       edu_now() - t0, which);
 		_metadata->exit_code = KSFT_FAIL;
@@ -681,6 +690,32 @@ static inline int edu_wait(int fd, short events, int ms)
 	return -1;
 }
 
+/*
+ * A counter of the calling thread's namespace's /proc/net/edu_snmp, by
+ * name; -1 if there is none.
+ */
+static inline long edu_counter(const char *name)
+{
+	char names[2048], values[2048], *n, *v, *sn, *sv;
+	FILE *f = fopen("/proc/net/edu_snmp", "r");
+	long ret = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(names, sizeof(names), f) && fgets(values, sizeof(values), f)) {
+		n = strtok_r(names, "\n ", &sn);
+		v = strtok_r(values, "\n ", &sv);
+		while (n && v) {
+			if (!strcmp(n, name))
+				ret = atol(v);
+			n = strtok_r(NULL, "\n ", &sn);
+			v = strtok_r(NULL, "\n ", &sv);
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
 /* No progress for this long: a failure.  A test may set its own first. */
 #ifndef EDU_STALL_MS
 #define EDU_STALL_MS	20000
@@ -902,6 +937,22 @@ static inline int __edu_open_in(struct _test_data_edu *self, int nsfd,
 }
 
 #define edu_open_in(nsfd, edu)	__edu_open_in(self, (nsfd), (edu))
+
+/*
+ * After a failure: the connections and counters of both ends, and the
+ * kernel log's tail, for the report.
+ */
+static inline void edu_dump(int ns)
+{
+	char peer[64];
+
+	snprintf(peer, sizeof(peer), "nsenter --net=/proc/%d/fd/%d",
+		 getpid(), ns);
+	fflush(stdout);
+	edu_sh("{ echo here:; %s; echo peer:; %s %s; dmesg | tail -20; } | %s",
+	       "cat /proc/net/edu /proc/net/edu_snmp", peer,
+	       "cat /proc/net/edu /proc/net/edu_snmp", "sed 's/^/# /' >&2");
+}
 
 #define EDU_LOOPBACK	"127.0.0.1"
 #define EDU_LO		-1	/* no peer namespace: over loopback */

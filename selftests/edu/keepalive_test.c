@@ -10,29 +10,6 @@
 #include "kselftest_harness.h"
 #include "edu_test.h"
 
-/* A counter of this namespace's /proc/net/edu_snmp, by name; -1 if none. */
-static long snmp(const char *name)
-{
-	char names[2048], values[2048], *n, *v, *sn, *sv;
-	FILE *f = fopen("/proc/net/edu_snmp", "r");
-	long ret = -1;
-
-	if (!f)
-		return -1;
-	if (fgets(names, sizeof(names), f) && fgets(values, sizeof(values), f)) {
-		n = strtok_r(names, "\n ", &sn);
-		v = strtok_r(values, "\n ", &sv);
-		while (n && v) {
-			if (!strcmp(n, name))
-				ret = atol(v);
-			n = strtok_r(NULL, "\n ", &sn);
-			v = strtok_r(NULL, "\n ", &sv);
-		}
-	}
-	fclose(f);
-	return ret;
-}
-
 static void keepalive_fast(struct __test_metadata *_metadata, int fd)
 {
 	ASSERT_EQ(0, edu_set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1));
@@ -87,8 +64,8 @@ TEST_F(edu, keepalive__live_peer)
 	edu_connect_pair(_metadata, self, ns, true, false, &cli, &srv);
 	keepalive_fast(_metadata, cli);
 	usleep(3500 * 1000);
-	ASSERT_LE(2, snmp("KeepAliveProbes"));
-	ASSERT_EQ(0, snmp("KeepAliveTimeouts"));
+	ASSERT_LE(2, edu_counter("KeepAliveProbes"));
+	ASSERT_EQ(0, edu_counter("KeepAliveTimeouts"));
 	ASSERT_EQ(0, edu_so_error(cli));
 	ASSERT_EQ(1, write(srv, &c, 1));
 	ASSERT_EQ(1, read(cli, &c, 1));
@@ -116,7 +93,7 @@ TEST_F(edu, keepalive__dead_peer)
 	/* Idle 1 s, then two probes 1 s apart, each unanswered. */
 	ASSERT_LE(2.0, dt) TH_LOG("timed out after %.2f s", dt);
 	ASSERT_GE(15.0, dt) TH_LOG("timed out after %.2f s", dt);
-	ASSERT_EQ(1, snmp("KeepAliveTimeouts"));
+	ASSERT_EQ(1, edu_counter("KeepAliveTimeouts"));
 }
 
 TEST_HARNESS_MAIN

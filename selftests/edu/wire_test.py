@@ -15,8 +15,7 @@ eduw1's MAC, so no ARP is needed either.  AF_EDU sockets are educat
 processes (tools/educat; EDUCAT= overrides the path).
 
     wire_test.py [NAME...]  run as root, with the edu module loaded;
-                            NAMEs (simultaneous_open...) pick checks,
-                            PENDING ones (known module bugs) included
+                            NAMEs (simultaneous_open...) pick checks
 
 Some checks lower net.ipv4.tcp_retries2 for a while: the namespace's own.
 
@@ -1697,14 +1696,9 @@ def test_keepalive_dead_peer(t):
 def test_keepalive_enabled_last(t):
     """SO_KEEPALIVE turned on last, on an established connection whose
     TCP_KEEPIDLE is already 1: the first probe <SEQ=SND.UNA-1> comes 1 s
-    later, as on Linux (tcp_set_keepalive() starts the timer).
-
-    PENDING: fails with the module of commit 313a743.  The socket core
-    calls proto.keepalive before it sets SOCK_KEEPOPEN (sk_setsockopt(),
-    net/core/sock.c), and edu_keepalive_set() -> edu_keepalive_reset()
-    arms the timer only if SOCK_KEEPOPEN is already set: turning
-    SO_KEEPALIVE on for a connected socket starts no timer, and no probe
-    ever goes unless TCP_KEEPIDLE is set afterwards."""
+    later, as on Linux (tcp_set_keepalive() starts the timer).  The
+    socket core calls proto.keepalive before it sets SOCK_KEEPOPEN, so a
+    module that waits for the flag never starts the timer."""
     conn, sock = edu_conn(t)
     sock.setsockopt(SOL_TCP, TCP_KEEPIDLE, 1)
     sock.setsockopt(SOL_SOCKET, SO_KEEPALIVE, 1)
@@ -1751,11 +1745,6 @@ TESTS = [
     test_blackhole_timeout,
     test_user_timeout,
     test_keepalive_dead_peer,
-]
-
-# Checks that fail until the module bug they expose is fixed (see their
-# docstrings): they run only when named.
-PENDING = [
     test_keepalive_enabled_last,
 ]
 
@@ -1842,8 +1831,8 @@ def main():
         skip('no scapy (Debian: python3-scapy)')
 
     names = sys.argv[1:]
-    tests = [test for test in TESTS + PENDING
-             if test.__name__[5:] in names or (not names and test in TESTS)]
+    tests = [test for test in TESTS
+             if not names or test.__name__[5:] in names]
     print(f'1..{len(tests)}', flush=True)
     wire = Wire(edu_mac, peer_mac)
     start = time.monotonic()
