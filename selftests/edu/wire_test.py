@@ -19,6 +19,11 @@ processes (tools/educat; EDUCAT= overrides the path).
 
 Some checks lower net.ipv4.tcp_retries2 for a while: the namespace's own.
 
+After each check, whatever its outcome, the peer resets every connection
+AF_EDU still has to 10.0.9.2 (a RST at its RCV.NXT), and the check fails if
+the module's sockets and ports counts (/sys/kernel/edu/objects) are not back
+to zero within a few seconds.  TIME-WAIT records stay their 60 s.
+
 KTAP output; exit status 0 pass, 1 fail, 4 skip.
 """
 
@@ -53,8 +58,14 @@ PEER_MSS = 1000             # what the scapy peer offers
 PEER_WND = 65535
 
 # TCP state codes of /proc/net/edu (those of /proc/net/tcp).
-ESTABLISHED, SYN_RECV, FIN_WAIT1, TIME_WAIT = 0x01, 0x03, 0x04, 0x06
+ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT1 = 0x01, 0x02, 0x03, 0x04
+TIME_WAIT = 0x06
 CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING = 0x07, 0x08, 0x09, 0x0A, 0x0B
+STATES = {ESTABLISHED: 'ESTABLISHED', SYN_SENT: 'SYN-SENT',
+          SYN_RECV: 'SYN-RECEIVED', FIN_WAIT1: 'FIN-WAIT-1',
+          0x05: 'FIN-WAIT-2', TIME_WAIT: 'TIME-WAIT', CLOSE: 'CLOSED',
+          CLOSE_WAIT: 'CLOSE-WAIT', LAST_ACK: 'LAST-ACK', LISTEN: 'LISTEN',
+          CLOSING: 'CLOSING'}
 
 # Socket options, for AF_EDU sockets made through libc (EduSocket).
 SOL_SOCKET, SO_RCVBUF, SO_KEEPALIVE, SO_LINGER = 1, 8, 9, 13
@@ -331,17 +342,38 @@ class EduSocket:
             self.fd = -1
 
 
-def edu_sockets():
-    """/proc/net/edu of the namespace: (local port, remote port, state)."""
-    socks = []
+def proc_addr(field):
+    """An address column of /proc/net/edu (08X of the address as the host
+    reads it, then :04X of the port): (dotted address, port)."""
+    addr, port = field.split(':')
+    return (socket.inet_ntoa(struct.pack('=I', int(addr, 16))),
+            int(port, 16))
+
+
+def edu_proc():
+    """/proc/net/edu of the namespace: one dict per line, its columns by
+    the header's names ('local_address', 'st', 'rcv_nxt'...; numbers as
+    written) and the whole line under 'line'.  The header names the
+    tx_queue:rx_queue and tr:tm->when fields twice each, so the columns
+    after tm->when are matched from the right."""
+    rows = []
     with open('/proc/net/edu') as f:
-        next(f)
+        names = next(f).split()
+        tail = names[names.index('tm->when') + 1:]
         for line in f:
             fields = line.split()
-            socks.append((int(fields[1].split(':')[1], 16),
-                          int(fields[2].split(':')[1], 16),
-                          int(fields[3], 16)))
-    return socks
+            row = dict(zip(names[:4], fields[:4]))
+            row.update(zip(tail, fields[len(fields) - len(tail):]))
+            row['line'] = line.rstrip('\n')
+            rows.append(row)
+    return rows
+
+
+def edu_sockets():
+    """/proc/net/edu of the namespace: (local port, remote port, state)."""
+    return [(proc_addr(row['local_address'])[1],
+             proc_addr(row['rem_address'])[1], int(row['st'], 16))
+            for row in edu_proc()]
 
 
 def edu_state(lport, rport):
@@ -363,14 +395,11 @@ def wait_until(cond, timeout=3.0):
 def edu_tcb(lport, rport):
     """Columns of a connection in /proc/net/edu: timer expiries for the
     same data (retransmits) and the RTO in ms; None if it is not there."""
-    with open('/proc/net/edu') as f:
-        next(f)
-        for line in f:
-            fields = line.split()
-            if (int(fields[1].split(':')[1], 16),
-                    int(fields[2].split(':')[1], 16)) == (lport, rport):
-                return {'retransmits': int(fields[6], 16),
-                        'rto': int(fields[15])}
+    for row in edu_proc():
+        if (proc_addr(row['local_address'])[1],
+                proc_addr(row['rem_address'])[1]) == (lport, rport):
+            return {'retransmits': int(row['retrnsmt'], 16),
+                    'rto': int(row['rto'])}
     return None
 
 
@@ -380,6 +409,19 @@ def edu_snmp(name):
         lines = [line.split() for line in f if line.startswith('Edu:')]
     names, values = lines[0][1:], lines[1][1:]
     return int(values[names.index(name)])
+
+
+OBJECTS = '/sys/kernel/edu/objects'
+
+
+def edu_objects():
+    """The module's live-object counts (/sys/kernel/edu/objects: sockets,
+    ports, timewait), by name.  Global: every namespace's together."""
+    counts = {}
+    for name in os.listdir(OBJECTS):
+        with open(os.path.join(OBJECTS, name)) as f:
+            counts[name] = int(f.read())
+    return counts
 
 
 # ---------------------------------------------------------- connections --
@@ -1751,6 +1793,13 @@ TESTS = [
 
 # ---------------------------------------------------------- the runner --
 
+# The objects a check must leave none of once cleaned up, and how long they
+# get to go.  Not TIME-WAIT records: they last their 60 s by design (the
+# namespace's end purges them).
+LEAK_CHECKED = ('sockets', 'ports')
+SETTLE = 5.0
+
+
 class Tester:
     def __init__(self, wire, tests):
         self.wire = wire
@@ -1775,17 +1824,69 @@ class Tester:
         return sock
 
     def cleanup(self):
+        """Close the check's AF_EDU sockets (listeners go with them), then
+        end its connections as the peer would."""
         for cat in self.cats:
             cat.kill()
         self.cats = []
         for sock in self.socks:
             sock.close()
         self.socks = []
+        self.reset_peer()
+
+    def reset_peer(self):
+        """Reset every connection to the scapy peer still in /proc/net/edu,
+        as a real peer would: scapy stops answering when a check ends, and
+        an orphan retransmitting its FIN to a silent peer lives about 100 s
+        (tcp_orphan_retries), one in FIN-WAIT-2 60 s.  The RST is at the
+        connection's RCV.NXT, the only place one resets (RFC 5961 section
+        3.2); in SYN-SENT it carries an ACK of the SYN instead (RFC 9293
+        3.10.7.3).  TIME-WAIT records are left to their timer."""
+        for row in edu_proc():
+            raddr, rport = proc_addr(row['rem_address'])
+            state = int(row['st'], 16)
+            if raddr != PEER_IP or state == TIME_WAIT:
+                continue
+            lport = proc_addr(row['local_address'])[1]
+            if state == SYN_SENT:
+                flags, seq, ack = 'RA', 0, int(row['snd_nxt'], 16)
+            else:
+                flags, seq, ack = 'R', int(row['rcv_nxt'], 16), 0
+            diag(f'cleanup: RST <SEQ={seq}>' +
+                 (f'<ACK={ack}>' if 'A' in flags else '') +
+                 f' to port {lport} in {STATES.get(state, state)}')
+            self.wire.send(TCP(sport=rport, dport=lport, flags=flags,
+                               seq=seq, ack=ack, window=0))
+
+    @staticmethod
+    def leaked(before):
+        """Wait up to SETTLE seconds for the LEAK_CHECKED counts to be back
+        to what they were before the check (zero, unless an earlier check
+        leaked: its failure is not this one's).  Return what stays, with
+        /proc/net/edu, or '' if nothing does."""
+        start = time.monotonic()
+        if wait_until(lambda: all(edu_objects()[n] <= before[n]
+                                  for n in LEAK_CHECKED), SETTLE):
+            return ''
+        counts = edu_objects()
+        what = ', '.join(f'{n} {counts[n]} (before the check {before[n]})'
+                         for n in LEAK_CHECKED if counts[n] > before[n])
+        with open('/proc/net/edu') as f:
+            proc = f.read().rstrip('\n')
+        return (f'AF_EDU objects leaked, still there after '
+                f'{time.monotonic() - start:.1f} s: {what}\n'
+                f'/proc/net/edu:\n{proc}')
 
     def run(self):
         failed = 0
         for num, test in enumerate(self.tests, 1):
             name = test.__name__[len('test_'):]
+            before = edu_objects()
+            left = ', '.join(f'{n} {before[n]}' for n in LEAK_CHECKED
+                             if before[n])
+            if left:
+                diag(f'{name}: objects of earlier checks still there: '
+                     f'{left}')
             start = time.monotonic()
             try:
                 test(self)
@@ -1798,9 +1899,15 @@ class Tester:
                 ok = False
             finally:
                 self.cleanup()
+            leak = self.leaked(before)
+            if leak:
+                diag(f'{name}: {leak}')
+                ok = False
             diag(f'{name}: {time.monotonic() - start:.1f} s')
             print(f'{"ok" if ok else "not ok"} {num} {name}', flush=True)
             failed += not ok
+        diag(f'TIME-WAIT records left: {edu_objects()["timewait"]} (they '
+             'last 60 s, or go with the namespace)')
         return failed
 
 
