@@ -65,8 +65,9 @@
  * @keepalive_probes: TCP_KEEPCNT (0: the default)
  * @user_timeout: TCP_USER_TIMEOUT in milliseconds: how long data may stay
  *	unacknowledged before the connection is given up (0: tcp_retries2)
- * @rtx_stamp: jiffies when the oldest unacknowledged data was first
- *	retransmitted (0: none), for @user_timeout
+ * @rtx_stamp: for @user_timeout, jiffies when the oldest unacknowledged
+ *	data was first sent, or when the first window probe went unanswered
+ *	(0: nothing outstanding; set at the first timer expiry)
  * @probes_out: keepalive probes sent and not answered
  * @passive: the connection came from a listener (MUST-11: SYN-RECEIVED
  *	returns to LISTEN on RST, only for passive opens)
@@ -202,6 +203,8 @@ struct edu_sock {
  * @dport: remote port
  * @snd_nxt: SND.NXT when the connection entered TIME-WAIT
  * @rcv_nxt: RCV.NXT, just past the peer's FIN
+ * @rcv_wnd: the window still open to the peer, advertised again in the
+ *	ACKs sent from TIME-WAIT (as Linux's tw_rcv_wnd)
  * @timer: expires after 2*MSL
  *
  * A connection that closed first waits 2*MSL before the 4-tuple may be
@@ -217,6 +220,7 @@ struct edu_timewait {
 	__be16 dport;
 	u32 snd_nxt;
 	u32 rcv_nxt;
+	u16 rcv_wnd;
 	struct timer_list timer;
 };
 

@@ -298,6 +298,7 @@ static void edu_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		tcb->snd_una = cb->ack_seq;
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
+		tcb->rtx_stamp = 0;
 		edu_set_state(sk, TCP_ESTABLISHED);
 		edu_keepalive_reset(sk);
 		edu_send_ack(sk);
@@ -333,8 +334,10 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 	/* Nothing in flight: this answers a window probe, the peer lives. */
-	if (tcb->snd_una == tcb->snd_nxt)
+	if (tcb->snd_una == tcb->snd_nxt) {
 		tcb->retransmits = 0;
+		tcb->rtx_stamp = 0;
+	}
 	/*
 	 * A duplicate ACK (RFC 5681 section 2): nothing new acknowledged, no
 	 * data, same window, data outstanding.  The third one means the

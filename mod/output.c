@@ -607,6 +607,7 @@ int edu_connect_start(struct sock *sk)
 	tcb->rcv_wup = 0;
 	tcb->rto = EDU_RTO_INIT;
 	tcb->retransmits = 0;
+	tcb->rtx_stamp = 0;
 	/* A socket may connect again after a failed attempt. */
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
@@ -734,5 +735,6 @@ void edu_send_reset(struct net *net, struct sk_buff *in)
  */
 void edu_send_tw_ack(struct edu_timewait *tw, struct sk_buff *in)
 {
-	edu_send_reply(tw->net, in, tw->snd_nxt, tw->rcv_nxt, TCPHDR_ACK, 0);
+	edu_send_reply(tw->net, in, tw->snd_nxt, tw->rcv_nxt, TCPHDR_ACK,
+		       tw->rcv_wnd);
 }

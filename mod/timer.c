@@ -108,21 +108,35 @@ static void edu_rtx_handler(struct sock *sk)
 		limit = READ_ONCE(net->ipv4.sysctl_tcp_syn_retries);
 		goto check;
 	case TCP_SYN_RECV:
+		/*
+		 * A child whose listener has closed is dropped at its next
+		 * expiry, as Linux's reqsk_timer_handler() drops requests:
+		 * nobody will accept it.
+		 */
+		if (esk->parent &&
+		    READ_ONCE(esk->parent->sk_state) != TCP_LISTEN) {
+			edu_done(sk);
+			return;
+		}
 		limit = READ_ONCE(net->ipv4.sysctl_tcp_synack_retries);
 		goto check;
 	}
 	limit = sock_flag(sk, SOCK_DEAD) ? edu_orphan_retries(sk) :
 		READ_ONCE(net->ipv4.sysctl_tcp_retries2);
-	if (tcb->snd_una != tcb->snd_nxt) {
-		if (!tcb->rtx_stamp)
-			tcb->rtx_stamp = (jiffies - tcb->rto) ?: 1;
-		left = edu_user_timeout_left(sk);
-		if (left != ULONG_MAX)
-			limit = UINT_MAX;
-	}
 check:
 	if (tcb->snd_una == tcb->snd_nxt && !esk->send_head)
 		return;		/* everything acknowledged meanwhile */
+	/*
+	 * The user timeout's clock: data (or SYN) in flight since it was
+	 * first sent, or window probes since the first one went unanswered
+	 * (an answer stops it, edu_rcv_ack()), as Linux's tcp_probe_timer().
+	 */
+	if (!tcb->rtx_stamp)
+		tcb->rtx_stamp = (tcb->snd_una != tcb->snd_nxt ?
+				  jiffies - tcb->rto : jiffies) ?: 1;
+	left = edu_user_timeout_left(sk);
+	if (left != ULONG_MAX)
+		limit = UINT_MAX;
 	if (tcb->retransmits >= limit || !left) {
 		edu_timeout(sk);
 		return;

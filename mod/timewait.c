@@ -70,6 +70,7 @@ void edu_tw_enter(struct sock *sk)
 	tw->dport = inet->inet_dport;
 	tw->snd_nxt = edu_sk(sk)->tcb.snd_nxt;
 	tw->rcv_nxt = edu_sk(sk)->tcb.rcv_nxt;
+	tw->rcv_wnd = edu_rcv_wnd_left(&edu_sk(sk)->tcb);
 	timer_setup(&tw->timer, edu_tw_expire, 0);
 
 	h = edu_ehashfn(en, tw->saddr, tw->sport, tw->daddr, tw->dport);
