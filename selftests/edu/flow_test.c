@@ -13,7 +13,8 @@
  * every byte arrives in order.
  *
  * Each direction is a case: AF_EDU to kernel TCP, kernel TCP to AF_EDU,
- * and AF_EDU to AF_EDU, over the veth pair between two namespaces.
+ * and AF_EDU to AF_EDU, over the veth pair between two namespaces.  Two
+ * more end a transfer in the middle, by a vanished peer and by a reset.
  */
 #include <fcntl.h>
 #include <linux/sockios.h>
@@ -167,6 +168,75 @@ TEST_F_TIMEOUT(edu, flow__stalled_receiver_tcp_to_edu, 120)
 TEST_F_TIMEOUT(edu, flow__stalled_receiver_edu_to_edu, 120)
 {
 	stalled_receiver(_metadata, self, true, true);
+}
+
+/*
+ * Connections that end badly in the middle of a transfer free everything
+ * too: the peer vanishes (a link that drops everything) and the sender
+ * gives up after TCP_USER_TIMEOUT with ETIMEDOUT; or the peer resets the
+ * connection (it closes with unread data, RFC 9293 section 3.10.4) and
+ * the sender learns of it as ECONNRESET or EPIPE.  The teardown then
+ * finds the live-object counts back at zero.
+ */
+static void send_until_error(struct __test_metadata *_metadata, int fd,
+			     unsigned int seed, int ms)
+{
+	static unsigned char buf[CHUNK];
+	double t0 = edu_now();
+	size_t off = 0;
+	ssize_t w;
+
+	for (;;) {
+		ASSERT_GT(ms / 1000.0, edu_now() - t0)
+			TH_LOG("no error after %d ms", ms);
+		edu_pattern(seed, off, buf, sizeof(buf));
+		if (edu_poll1(fd, POLLOUT, 100) <= 0)
+			continue;
+		w = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w < 0 && errno == EAGAIN)
+			continue;
+		if (w < 0)
+			break;
+		off += w;
+	}
+}
+
+TEST_F_TIMEOUT(edu, flow__peer_vanishes_mid_transfer, 60)
+{
+	int ns, snd, rcv;
+	double t0;
+
+	ns = edu_track(edu_veth_peer());
+	ASSERT_LE(0, ns) TH_LOG("cannot set up the veth pair");
+	edu_connect_pair(_metadata, self, ns, true, false, &snd, &rcv);
+	ASSERT_EQ(0, edu_set_int(snd, SOL_TCP, TCP_USER_TIMEOUT, 2000));
+	/* Some data goes through, then the link drops everything. */
+	fill(_metadata, snd, 5, &(size_t){ 0 });
+	ASSERT_EQ(0, edu_sh("tc qdisc add dev edu_h root netem loss 100%%"));
+	t0 = edu_now();
+	send_until_error(_metadata, snd, 5, 30000);
+	ASSERT_EQ(ETIMEDOUT, errno) TH_LOG("send: %s", strerror(errno));
+	TH_LOG("ETIMEDOUT after %.2f s", edu_now() - t0);
+	/* The error is reported once; the socket is closed. */
+	ASSERT_EQ(0, edu_so_error(snd));
+	ASSERT_EQ(0, edu_close(snd));
+	ASSERT_EQ(0, edu_close(rcv));
+}
+
+TEST_F_TIMEOUT(edu, flow__reset_mid_transfer, 60)
+{
+	int ns, snd, rcv;
+
+	ns = edu_track(edu_veth_peer());
+	ASSERT_LE(0, ns) TH_LOG("cannot set up the veth pair");
+	edu_connect_pair(_metadata, self, ns, true, true, &snd, &rcv);
+	fill(_metadata, snd, 6, &(size_t){ 0 });
+	/* The receiver leaves with unread data: RST. */
+	ASSERT_EQ(0, edu_close(rcv));
+	send_until_error(_metadata, snd, 6, 20000);
+	ASSERT_TRUE(errno == ECONNRESET || errno == EPIPE)
+		TH_LOG("send: %s", strerror(errno));
+	ASSERT_EQ(0, edu_close(snd));
 }
 
 TEST_HARNESS_MAIN

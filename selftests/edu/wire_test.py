@@ -698,6 +698,23 @@ def test_syn_recv_bad_ack(t):
           'the unacceptable ACK established the connection')
 
 
+def test_listener_closed_in_syn_recv(t):
+    """A connection still in SYN-RECEIVED when its listener closes has
+    nobody to accept it: it goes at its next SYN-ACK timeout (about 1 s),
+    as Linux drops its requests, without a RST and without resending the
+    SYN-ACK, and the closed listener goes with it."""
+    conn = Conn(t)
+    synack = conn.syn()
+    check(synack is not None, 'no SYN-ACK to our SYN')
+    check_eq('state', edu_state(conn.port, conn.sport), SYN_RECV)
+    conn.cat.kill()
+    gone = wait_until(lambda: not any(sock[0] == conn.port
+                                      for sock in edu_sockets()), 3.0)
+    check(gone, f'SYN-RECEIVED child still there 3 s after its listener '
+          f'closed: {edu_sockets()}')
+    conn.expect_silence('after the child was dropped', 0.3)
+
+
 def test_bad_checksum(t):
     """ESTABLISHED: a segment with a bad TCP checksum is dropped: no ACK,
     no data, InCsumErrors counts it; the same one, correct, goes in."""
@@ -1266,8 +1283,9 @@ def test_window_update(t):
 
 def test_timewait_fin(t):
     """TIME-WAIT (RFC 9293 3.10.7.4, eighth): a retransmitted FIN is
-    acknowledged again, <SEQ=SND.NXT><ACK=RCV.NXT>, each time, and the
-    connection stays in TIME-WAIT; a bare ACK is not answered."""
+    acknowledged again, <SEQ=SND.NXT><ACK=RCV.NXT>, each time, with the
+    window last advertised (as Linux), and the connection stays in
+    TIME-WAIT; a bare ACK is not answered."""
     conn = Conn(t).open()
     conn.cat.close_stdin()
     fin = conn.recv()
@@ -1276,13 +1294,16 @@ def test_timewait_fin(t):
     conn.rcv_nxt = seq_add(conn.rcv_nxt, 1)
     conn.send('FA')
     conn.snd_nxt = seq_add(conn.snd_nxt, 1)
-    conn.expect_ack('ACK of our FIN', conn.snd_nxt, skip=same_segment(fin))
+    last = conn.expect_ack('ACK of our FIN', conn.snd_nxt,
+                           skip=same_segment(fin))
     check(wait_until(lambda: edu_state(conn.port, conn.sport) == TIME_WAIT,
                      1.0), f'not TIME-WAIT: {edu_sockets()}')
     for i in range(2):
         conn.send('FA', seq=seq_add(conn.snd_nxt, -1))
-        conn.expect_ack(f'ACK of our FIN again ({i + 1})', conn.snd_nxt,
-                        timeout=0.5)
+        again = conn.expect_ack(f'ACK of our FIN again ({i + 1})',
+                                conn.snd_nxt, timeout=0.5)
+        check_eq('window from TIME-WAIT', again[TCP].window,
+                 last[TCP].window)
         conn.expect_silence(f'after the ACK of our FIN ({i + 1})', 0.2)
         check_eq('state', edu_state(conn.port, conn.sport), TIME_WAIT)
     conn.send('A')
@@ -1765,6 +1786,7 @@ TESTS = [
     test_rst_in_window,
     test_rst_outside_window,
     test_syn_recv_bad_ack,
+    test_listener_closed_in_syn_recv,
     test_bad_checksum,
     test_fin_close,
     test_delayed_ack,
