@@ -92,7 +92,7 @@ static void inherits(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, edu_lo_up());
 	lfd = edu ? edu_open(0) : tcp_open();
 	ASSERT_LE(0, lfd);
-	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(opts); i++)
 		ASSERT_EQ(0, edu_set_int(lfd, opts[i].level, opts[i].opt,
 					 opts[i].val));
 	port = edu_listen_on(lfd, EDU_LOOPBACK, 8);
@@ -102,7 +102,7 @@ static void inherits(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, edu_connect_to(cli, EDU_LOOPBACK, port));
 	srv = edu_track(accept(lfd, NULL, NULL));
 	ASSERT_LE(0, srv);
-	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(opts); i++)
 		EXPECT_EQ(opts[i].val, edu_get_int(srv, opts[i].level,
 						   opts[i].opt))
 			TH_LOG("%s: option %d of level %d",
