@@ -171,12 +171,36 @@ static inline bool edu_cc_dupack(struct edu_cc *cc, unsigned int dupacks,
 }
 
 /**
+ * edu_cc_limited() - was the congestion window what held the sender back?
+ * @cc: the state
+ * @prior_flight: bytes in flight before the ACK
+ * @mss: the sender's MSS
+ *
+ * Congestion window validation (RFC 7661), as Linux's
+ * tcp_is_cwnd_limited(): the window grows only while it is used.  In slow
+ * start, while the flight is at least half of it (enough for it to double
+ * each round trip); in congestion avoidance, while the flight fills it to
+ * within a segment.  An application that sends less leaves the window
+ * where it is, rather than growing it without bound for a later burst.
+ *
+ * Return: true if the window may grow.
+ */
+static inline bool edu_cc_limited(const struct edu_cc *cc, u32 prior_flight,
+				  u32 mss)
+{
+	if (cc->cwnd < cc->ssthresh)
+		return prior_flight >= cc->cwnd / 2;
+	return prior_flight + mss >= cc->cwnd;
+}
+
+/**
  * edu_cc_ack() - an ACK acknowledged new data
  * @cc: the state
  * @acked: bytes newly acknowledged
  * @ack: SEG.ACK, the new SND.UNA
  * @snd_nxt: SND.NXT
  * @mss: the sender's MSS
+ * @grow: the window may grow (edu_cc_limited())
  *
  * RFC 6582 section 3.2 steps 5 and 6 in fast recovery: an ACK that covers
  * "recover" ends it, the window deflated to min(ssthresh, FlightSize +
@@ -184,13 +208,13 @@ static inline bool edu_cc_dupack(struct edu_cc *cc, unsigned int dupacks,
  * is retransmitted, and the window deflated by the amount acknowledged,
  * plus one SMSS if that was at least one SMSS.  After a timeout, slow
  * start runs until "recover" is acknowledged.  Otherwise the algorithm
- * grows the window.
+ * grows the window, if @grow.
  *
  * Return: true if the first unacknowledged segment must be retransmitted
  * now (a partial ACK).
  */
 static inline bool edu_cc_ack(struct edu_cc *cc, u32 acked, u32 ack,
-			      u32 snd_nxt, u32 mss)
+			      u32 snd_nxt, u32 mss, bool grow)
 {
 	u32 flight = snd_nxt - ack;
 
@@ -214,7 +238,8 @@ static inline bool edu_cc_ack(struct edu_cc *cc, u32 acked, u32 ack,
 			cc->state = EDU_CA_OPEN;
 		break;
 	}
-	cc->ops->cong_avoid(cc, acked, mss);
+	if (grow)
+		cc->ops->cong_avoid(cc, acked, mss);
 	return false;
 }
 

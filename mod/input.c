@@ -359,6 +359,8 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	}
 	if (edu_seq_after(cb->ack_seq, tcb->snd_una)) {
 		u32 acked = cb->ack_seq - tcb->snd_una;
+		bool grow = edu_cc_limited(&tcb->cc, edu_in_flight(sk),
+					   tcb->mss);
 
 		tcb->snd_una = cb->ack_seq;
 		edu_clean_acked(sk);
@@ -370,7 +372,7 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		 * again at once (RFC 6582 section 3.2, step 5).
 		 */
 		if (edu_cc_ack(&tcb->cc, acked, tcb->snd_una, tcb->snd_nxt,
-			       tcb->mss)) {
+			       tcb->mss, grow)) {
 			edu_mib_inc(sock_net(sk), EDU_MIB_PARTIALACKS);
 			edu_retransmit_head(sk);
 		}

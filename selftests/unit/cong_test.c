@@ -39,10 +39,10 @@ TEST(edu_reno_cong_avoid__slow_start)
 	struct edu_cc cc = fresh();
 
 	EXPECT_FALSE(edu_cc_ack(&cc, 2 * MSS, ISS + 2 * MSS, ISS + 10 * MSS,
-				MSS));
+				MSS, true));
 	EXPECT_EQ(12 * MSS, cc.cwnd);
 	/* A stretch ACK counts in full, as in Linux. */
-	edu_cc_ack(&cc, 8 * MSS, ISS + 10 * MSS, ISS + 20 * MSS, MSS);
+	edu_cc_ack(&cc, 8 * MSS, ISS + 10 * MSS, ISS + 20 * MSS, MSS, true);
 	EXPECT_EQ(20 * MSS, cc.cwnd);
 }
 
@@ -109,6 +109,34 @@ TEST(edu_cc_dupack__third_starts_recovery)
 }
 
 /* A partial ACK retransmits and deflates (RFC 6582 3.2 step 5). */
+/*
+ * RFC 7661: the window grows only while it limits the sender; in slow
+ * start a flight of half the window is enough, in congestion avoidance it
+ * must fill the window to within a segment.
+ */
+TEST(edu_cc_limited__validation)
+{
+	struct edu_cc cc = fresh();
+
+	EXPECT_TRUE(edu_cc_limited(&cc, 5 * MSS, MSS));
+	EXPECT_FALSE(edu_cc_limited(&cc, 4 * MSS, MSS));
+	cc.ssthresh = 5 * MSS;
+	EXPECT_TRUE(edu_cc_limited(&cc, 9 * MSS, MSS));
+	EXPECT_FALSE(edu_cc_limited(&cc, 8 * MSS, MSS));
+}
+
+/* An application-limited sender's ACKs leave the window as it is. */
+TEST(edu_cc_ack__app_limited)
+{
+	struct edu_cc cc = fresh();
+
+	EXPECT_FALSE(edu_cc_ack(&cc, 2 * MSS, ISS + 2 * MSS, ISS + 2 * MSS,
+				MSS, false));
+	EXPECT_EQ(10 * MSS, cc.cwnd);
+	edu_cc_ack(&cc, 2 * MSS, ISS + 4 * MSS, ISS + 4 * MSS, MSS, true);
+	EXPECT_EQ(12 * MSS, cc.cwnd);
+}
+
 TEST(edu_cc_ack__partial_ack)
 {
 	struct edu_cc cc = fresh();
@@ -116,11 +144,11 @@ TEST(edu_cc_ack__partial_ack)
 
 	edu_cc_dupack(&cc, 3, una, nxt, 20 * MSS, MSS);
 	edu_cc_dupack(&cc, 4, una, nxt, 20 * MSS, MSS);	/* 14 SMSS */
-	EXPECT_TRUE(edu_cc_ack(&cc, 4 * MSS, una + 4 * MSS, nxt, MSS));
+	EXPECT_TRUE(edu_cc_ack(&cc, 4 * MSS, una + 4 * MSS, nxt, MSS, true));
 	EXPECT_EQ(EDU_CA_RECOVERY, cc.state);
 	EXPECT_EQ(11 * MSS, cc.cwnd);		/* 14 - 4 + 1 */
 	/* Less than one SMSS acknowledged: no SMSS added back. */
-	EXPECT_TRUE(edu_cc_ack(&cc, 100, una + 4 * MSS + 100, nxt, MSS));
+	EXPECT_TRUE(edu_cc_ack(&cc, 100, una + 4 * MSS + 100, nxt, MSS, true));
 	EXPECT_EQ(11 * MSS - 100, cc.cwnd);
 }
 
@@ -132,13 +160,13 @@ TEST(edu_cc_ack__full_ack)
 
 	edu_cc_dupack(&cc, 3, una, nxt, 20 * MSS, MSS);
 	/* New data went out meanwhile: SND.NXT moved beyond recover. */
-	EXPECT_FALSE(edu_cc_ack(&cc, 20 * MSS, nxt, nxt + 2 * MSS, MSS));
+	EXPECT_FALSE(edu_cc_ack(&cc, 20 * MSS, nxt, nxt + 2 * MSS, MSS, true));
 	EXPECT_EQ(EDU_CA_OPEN, cc.state);
 	EXPECT_EQ(3 * MSS, cc.cwnd);		/* flight 2 SMSS + 1 */
 	/* With a large flight, ssthresh bounds it. */
 	cc = fresh();
 	edu_cc_dupack(&cc, 3, una, nxt, 20 * MSS, MSS);
-	edu_cc_ack(&cc, 20 * MSS, nxt, nxt + 30 * MSS, MSS);
+	edu_cc_ack(&cc, 20 * MSS, nxt, nxt + 30 * MSS, MSS, true);
 	EXPECT_EQ(10 * MSS, cc.cwnd);
 }
 
@@ -152,7 +180,7 @@ TEST(edu_cc_dupack__not_beyond_recover)
 	u32 una = ISS + 1, nxt = una + 20 * MSS;
 
 	edu_cc_timeout(&cc, true, nxt, 20 * MSS, MSS);
-	edu_cc_ack(&cc, 5 * MSS, una + 5 * MSS, nxt, MSS);
+	edu_cc_ack(&cc, 5 * MSS, una + 5 * MSS, nxt, MSS, true);
 	EXPECT_EQ(EDU_CA_LOSS, cc.state);
 	cc.state = EDU_CA_OPEN;		/* as if slow start had moved on */
 	EXPECT_FALSE(edu_cc_dupack(&cc, 3, una + 5 * MSS, nxt, 15 * MSS,
@@ -177,9 +205,9 @@ TEST(edu_cc_timeout__loss_window)
 	edu_cc_timeout(&cc, false, nxt, 16 * MSS, MSS);
 	EXPECT_EQ(8 * MSS, cc.ssthresh);
 	/* Slow start from one segment; recover acknowledged: open. */
-	edu_cc_ack(&cc, MSS, una + MSS, nxt, MSS);
+	edu_cc_ack(&cc, MSS, una + MSS, nxt, MSS, true);
 	EXPECT_EQ(2 * MSS, cc.cwnd);
-	edu_cc_ack(&cc, 15 * MSS, nxt, nxt, MSS);
+	edu_cc_ack(&cc, 15 * MSS, nxt, nxt, MSS, true);
 	EXPECT_EQ(EDU_CA_OPEN, cc.state);
 	/* Slow start to ssthresh (6 SMSS), the other 9 SMSS in avoidance. */
 	EXPECT_EQ(9 * MSS, cc.cwnd);
