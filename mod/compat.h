@@ -21,4 +21,15 @@
 #define EDU_HAVE_PROTO_ACCEPT_ARG 0
 #endif
 
+/*
+ * struct tcp_info grows at its end.  6.1's ends at tcpi_snd_wnd; 6.12's
+ * goes on with tcpi_rcv_wnd, tcpi_rehash and the tcpi_total_rto fields,
+ * all there by 6.7.
+ */
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+#define EDU_HAVE_TCPI_RCV_WND 1
+#else
+#define EDU_HAVE_TCPI_RCV_WND 0
+#endif
+
 #endif /* _EDU_COMPAT_H */

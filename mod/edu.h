@@ -29,6 +29,51 @@
 #include "rtt.h"
 
 /**
+ * struct edu_stats - what one connection has done, for TCP_INFO and EDU_INFO
+ * @bytes_acked: how far SND.UNA advanced: data, and the SYN of an active
+ *	open and the FIN, as Linux counts (RFC 4898's
+ *	tcpEStatsAppHCThruOctetsAcked); a passive open's SYN-ACK is not
+ *	counted, as Linux creates its child with the SYN-ACK acknowledged
+ * @bytes_received: how far RCV.NXT advanced past the peer's SYN: data and
+ *	the FIN (tcpEStatsAppHCThruOctetsReceived, as Linux)
+ * @bytes_sent: payload bytes transmitted, retransmissions included
+ * @bytes_retrans: payload bytes transmitted again
+ * @segs_out: segments sent, pure ACKs and RSTs included
+ * @segs_in: segments received (a GRO-merged skb counts its segments); a
+ *	passive open's count starts with the SYN its listener took
+ * @data_segs_out: segments sent carrying payload
+ * @data_segs_in: segments received carrying payload
+ * @retrans_segs: segments transmitted again (SYN and FIN included)
+ * @rto_expiries: retransmission timeouts that sent data, a SYN or a FIN
+ *	again (window probes are not counted)
+ * @ofo_segs_in: segments that arrived beyond RCV.NXT, for the
+ *	out-of-order queue
+ * @window_probes: probes of a zero window (RFC 9293 section 3.8.6.1)
+ * @rcv_mss: the largest segment payload received so far, at most advmss
+ * @data_sent: jiffies when payload was last transmitted
+ * @data_rcvd: jiffies when payload last arrived
+ *
+ * Plain increments under the socket lock, like the TCB they sit in.
+ */
+struct edu_stats {
+	u64 bytes_acked;
+	u64 bytes_received;
+	u64 bytes_sent;
+	u64 bytes_retrans;
+	u32 segs_out;
+	u32 segs_in;
+	u32 data_segs_out;
+	u32 data_segs_in;
+	u32 retrans_segs;
+	u32 rto_expiries;
+	u32 ofo_segs_in;
+	u32 window_probes;
+	u16 rcv_mss;
+	unsigned long data_sent;
+	unsigned long data_rcvd;
+};
+
+/**
  * struct edu_tcb - the transmission control block of RFC 9293 section 3.3.1
  * @snd_una: SND.UNA, oldest unacknowledged sequence number
  * @snd_nxt: SND.NXT, next sequence number to be sent
@@ -53,6 +98,8 @@
  * @rtt: the RFC 6298 estimator (SRTT, RTTVAR)
  * @cc: congestion control (RFC 5681 cwnd and ssthresh, RFC 6582 recovery)
  * @retransmits: expiries of the retransmission timer for the same data
+ * @backoff: how often @rto has doubled since it was last computed from
+ *	the estimator (Linux's icsk_backoff)
  * @rcv_ratio: payload bytes per byte of memory of received segments, in
  *	1/256 (so that the advertised window fits the receive buffer)
  * @dupacks: duplicate ACKs in a row (RFC 5681 section 3.2 counts three)
@@ -71,6 +118,7 @@
  * @probes_out: keepalive probes sent and not answered
  * @passive: the connection came from a listener (MUST-11: SYN-RECEIVED
  *	returns to LISTEN on RST, only for passive opens)
+ * @stats: what the connection has done so far (TCP_INFO, EDU_INFO)
  *
  * The names are the RFC's so that the code reads beside the specification.
  * All fields are written with the socket lock held (process context, or the
@@ -101,6 +149,7 @@ struct edu_tcb {
 	u32 rcv_ratio;
 	u8 dupacks;
 	u8 retransmits;
+	u8 backoff;
 	u8 delack_segs;
 	bool ack_pending;
 	bool nodelay;
@@ -112,6 +161,7 @@ struct edu_tcb {
 	u8 probes_out;
 	u32 user_timeout;
 	unsigned long rtx_stamp;
+	struct edu_stats stats;
 };
 
 /**
@@ -238,6 +288,7 @@ enum edu_mib {
 	EDU_MIB_PASSIVEOPENS,	/* a listener answered a SYN */
 	EDU_MIB_ATTEMPTFAILS,	/* SYN-SENT/SYN-RECEIVED to CLOSED */
 	EDU_MIB_ESTABRESETS,	/* ESTABLISHED/CLOSE-WAIT reset */
+	EDU_MIB_CURRESTAB,	/* in ESTABLISHED/CLOSE-WAIT now (a gauge) */
 	EDU_MIB_INSEGS,		/* segments received for AF_EDU */
 	EDU_MIB_OUTSEGS,	/* segments sent */
 	EDU_MIB_RETRANSSEGS,	/* segments retransmitted */
@@ -258,6 +309,7 @@ enum edu_mib {
 	EDU_MIB_OFOPRUNED,	/* out-of-order segments pruned for memory */
 	EDU_MIB_FASTRETRANS,	/* fast retransmits (three duplicate ACKs) */
 	EDU_MIB_PARTIALACKS,	/* NewReno partial ACKs (RFC 6582) */
+	EDU_MIB_ZEROWINDOWPROBES, /* probes of a zero window (3.8.6.1) */
 	__EDU_MIB_MAX
 };
 
@@ -371,6 +423,7 @@ int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
 int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		int flags);
 int edu_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
+int edu_inq(struct sock *sk);
 
 /* hash.c */
 int edu_hash_connection(struct sock *sk);
@@ -442,6 +495,12 @@ int edu_port_listen(struct sock *sk);
 void edu_port_unlisten(struct sock *sk);
 void edu_port_unbind(struct sock *sk);
 void edu_bind_net_init(struct edu_net *en);
+
+/* info.c */
+int edu_getsockopt_tcp_info(struct sock *sk, int len, char __user *optval,
+			    int __user *optlen);
+int edu_getsockopt_edu_info(struct sock *sk, int len, char __user *optval,
+			    int __user *optlen);
 
 /* proc.c */
 int edu_proc_net_init(struct net *net);

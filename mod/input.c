@@ -155,6 +155,7 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
 
 	tcb = &edu_sk(child)->tcb;
 	tcb->passive = true;
+	tcb->stats.segs_in = 1;		/* the SYN, as Linux counts it */
 	tcb->irs = cb->seq;
 	tcb->rcv_nxt = cb->seq + 1;
 	tcb->rcv_wup = tcb->rcv_nxt;
@@ -233,6 +234,7 @@ static void edu_clean_acked(struct sock *sk)
 	}
 	if (acked && sample)
 		edu_rtt_sample(&tcb->rtt, edu_now_us() - sent_us);
+	tcb->backoff = 0;
 	tcb->rto = usecs_to_jiffies(edu_rtt_rto(&tcb->rtt,
 						jiffies_to_usecs(1),
 						jiffies_to_usecs(EDU_RTO_INIT),
@@ -244,7 +246,8 @@ static void edu_clean_acked(struct sock *sk)
  * The connection is about to be established: congestion control starts
  * (RFC 5681 section 3.1) with the initial window of RFC 6928, or with one
  * segment if our SYN or SYN-ACK had to be retransmitted (a lossy or slow
- * path; RFC 5681 section 3.1 makes this a MUST).
+ * path; RFC 5681 section 3.1 makes this a MUST).  TCP_INFO's idle clocks
+ * start now too, as Linux's.
  */
 static void edu_cc_start(struct sock *sk)
 {
@@ -253,6 +256,8 @@ static void edu_cc_start(struct sock *sk)
 	edu_cc_init(&tcb->cc, tcb->cc.ops, tcb->mss, tcb->iss);
 	if (tcb->retransmits)
 		tcb->cc.cwnd = tcb->mss;
+	tcb->stats.data_sent = jiffies;
+	tcb->stats.data_rcvd = jiffies;
 }
 
 /*
@@ -295,6 +300,7 @@ static void edu_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	if (ack_ok) {
 		/* Our SYN is acknowledged: the connection is established. */
 		edu_cc_start(sk);
+		tcb->stats.bytes_acked += cb->ack_seq - tcb->snd_una;
 		tcb->snd_una = cb->ack_seq;
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
@@ -362,6 +368,10 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		bool grow = edu_cc_limited(&tcb->cc, edu_in_flight(sk),
 					   tcb->mss);
 
+		/* A passive open's SYN-ACK is not counted, as in Linux. */
+		tcb->stats.bytes_acked += acked - (tcb->passive &&
+						   tcb->snd_una == tcb->iss &&
+						   !tcb->stats.bytes_acked);
 		tcb->snd_una = cb->ack_seq;
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
@@ -452,6 +462,10 @@ static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now,
 
 	if (!len)
 		return false;
+	tcb->stats.data_rcvd = jiffies;
+	tcb->stats.rcv_mss = max_t(u32, tcb->stats.rcv_mss,
+				   min_t(u32, skb_shinfo(skb)->gso_size ?: len,
+					 tcb->advmss));
 	if (edu_seq_before(seq, tcb->rcv_nxt)) {
 		u32 dup = tcb->rcv_nxt - seq;
 
@@ -509,6 +523,7 @@ static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now,
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	tcb->rcv_nxt += len;
+	tcb->stats.bytes_received += len;
 	cb->end_seq = tcb->rcv_nxt;
 
 	if (!RB_EMPTY_ROOT(&edu_sk(sk)->ofo_root)) {
@@ -538,6 +553,7 @@ static void edu_rcv_fin(struct sock *sk)
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 
 	tcb->rcv_nxt++;
+	tcb->stats.bytes_received++;
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sock_set_flag(sk, SOCK_DONE);
 
@@ -715,9 +731,18 @@ drop:
  */
 int edu_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	struct edu_stats *stats = &edu_sk(sk)->tcb.stats;
+	u16 segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
+
 	/* Any segment shows the peer alive (keepalive, RFC 9293 3.8.4). */
 	edu_sk(sk)->tcb.rcv_tstamp = jiffies;
 	edu_sk(sk)->tcb.probes_out = 0;
+	/* A listener's segments are counted by the children they make. */
+	if (sk->sk_state != TCP_LISTEN) {
+		stats->segs_in += segs;
+		if (skb->len > tcp_hdr(skb)->doff * 4)
+			stats->data_segs_in += segs;
+	}
 
 	switch (sk->sk_state) {
 	case TCP_LISTEN:

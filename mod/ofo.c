@@ -87,6 +87,8 @@ void edu_ofo_queue(struct sock *sk, struct sk_buff *skb)
 	u32 seq = EDU_SKB_CB(skb)->seq, end = EDU_SKB_CB(skb)->end_seq;
 	struct sk_buff *cur, *next;
 
+	edu_sk(sk)->tcb.stats.ofo_segs_in +=
+		max_t(u16, skb_shinfo(skb)->gso_segs, 1);
 	/* Room in the buffer, at the expense of data even farther ahead. */
 	if (!edu_ofo_prune(sk, seq, skb->truesize)) {
 		edu_mib_inc(sock_net(sk), EDU_MIB_OFODROP);
@@ -163,6 +165,7 @@ bool edu_ofo_drain(struct sock *sk)
 		cb->seq = tcb->rcv_nxt;
 		fin = cb->flags & TCPHDR_FIN;
 		tcb->rcv_nxt += skb->len;
+		tcb->stats.bytes_received += skb->len;
 		if (skb->len) {
 			cb->end_seq = tcb->rcv_nxt;
 			__skb_queue_tail(&sk->sk_receive_queue, skb);

@@ -195,6 +195,7 @@ static int edu_send_segment(struct sock *sk, struct sk_buff *skb, u32 seq,
 		edu_ack_sent(sk);
 	if (flags & TCPHDR_RST)
 		edu_mib_inc(sock_net(sk), EDU_MIB_OUTRSTS);
+	tcb->stats.segs_out++;
 	skb_set_owner_w(skb, sk);
 	return edu_ip_xmit(sock_net(sk), sk, skb, rt, inet->inet_saddr,
 			   inet->inet_daddr);
@@ -219,6 +220,7 @@ static void edu_send_control(struct sock *sk, u32 seq, u8 flags)
 static int edu_transmit_queued(struct sock *sk, struct sk_buff *skb)
 {
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
+	struct edu_stats *stats = &edu_sk(sk)->tcb.stats;
 	struct sk_buff *copy;
 	u8 flags = cb->flags;
 
@@ -231,9 +233,17 @@ static int edu_transmit_queued(struct sock *sk, struct sk_buff *skb)
 	if (!copy)
 		return -ENOBUFS;
 	/* For RTT samples: when, and whether this is a retransmission. */
-	if (cb->sent_us)
+	if (cb->sent_us) {
 		cb->retransmitted = 1;
+		stats->retrans_segs++;
+		stats->bytes_retrans += skb->len;
+	}
 	cb->sent_us = edu_now_us() ?: 1;
+	if (skb->len) {
+		stats->data_segs_out++;
+		stats->bytes_sent += skb->len;
+		stats->data_sent = jiffies;
+	}
 	return edu_send_segment(sk, copy, cb->seq, flags);
 }
 
@@ -607,6 +617,7 @@ int edu_connect_start(struct sock *sk)
 	tcb->rcv_wup = 0;
 	tcb->rto = EDU_RTO_INIT;
 	tcb->retransmits = 0;
+	tcb->backoff = 0;
 	tcb->rtx_stamp = 0;
 	/* A socket may connect again after a failed attempt. */
 	WRITE_ONCE(sk->sk_shutdown, 0);

@@ -114,10 +114,12 @@ static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
 
 	/*
 	 * TCP's columns, then the TCB (RFC 9293 names, read without the
-	 * socket lock: a snapshot that may be a segment old).
+	 * socket lock: a snapshot that may be a segment old): the windows in
+	 * bytes, the RTO in milliseconds, cwnd and ssthresh in bytes (RFC
+	 * 5681), SRTT in microseconds (RFC 6298).
 	 */
 	seq_printf(seq,
-		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %08X %08X %08X %7u %7u %u\n",
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %08X %08X %08X %7u %7u %u %u %u %u\n",
 		   sl, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
 		   inet->inet_daddr, ntohs(inet->inet_dport), state,
 		   tx_queue, rx_queue, 0, 0UL, tcb->retransmits,
@@ -125,13 +127,16 @@ static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
 		   sock_i_ino(sk), READ_ONCE(tcb->snd_una),
 		   READ_ONCE(tcb->snd_nxt), READ_ONCE(tcb->rcv_nxt),
 		   READ_ONCE(tcb->snd_wnd), READ_ONCE(tcb->rcv_wnd),
-		   jiffies_to_msecs(READ_ONCE(tcb->rto)));
+		   jiffies_to_msecs(READ_ONCE(tcb->rto)),
+		   READ_ONCE(tcb->cc.cwnd), READ_ONCE(tcb->cc.ssthresh),
+		   READ_ONCE(tcb->rtt.srtt_us));
 }
 
 /*
  * A TIME-WAIT record, as /proc/net/tcp shows one: state 06, timer 3 with
- * the time left in clock ticks (USER_HZ), no owner.  Nothing is in flight or unread; the TCB
- * columns show where the sequence spaces ended.
+ * the time left in clock ticks (USER_HZ), no owner.  Nothing is in flight
+ * or unread; the TCB columns show where the sequence spaces ended, and the
+ * estimator and congestion columns, gone with the socket, show 0.
  */
 static void edu_seq_show_tw(struct seq_file *seq, struct edu_timewait *tw,
 			    int sl)
@@ -139,10 +144,11 @@ static void edu_seq_show_tw(struct seq_file *seq, struct edu_timewait *tw,
 	long left = (long)(READ_ONCE(tw->timer.expires) - jiffies);
 
 	seq_printf(seq,
-		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %08X %08X %08X %7u %7u %u\n",
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %08X %08X %08X %7u %7u %u %u %u %u\n",
 		   sl, tw->saddr, ntohs(tw->sport), tw->daddr, ntohs(tw->dport),
 		   TCP_TIME_WAIT, 0, 0, 3, jiffies_delta_to_clock_t(left), 0, 0,
-		   0, 0UL, tw->snd_nxt, tw->snd_nxt, tw->rcv_nxt, 0, 0, 0);
+		   0, 0UL, tw->snd_nxt, tw->snd_nxt, tw->rcv_nxt, 0, 0, 0, 0, 0,
+		   0);
 }
 
 static int edu_seq_show(struct seq_file *seq, void *v)
@@ -150,7 +156,7 @@ static int edu_seq_show(struct seq_file *seq, void *v)
 	struct edu_seq_iter *it = seq->private;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode snd_una  snd_nxt  rcv_nxt  snd_wnd rcv_wnd rto\n");
+		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode snd_una  snd_nxt  rcv_nxt  snd_wnd rcv_wnd rto cwnd ssthresh srtt\n");
 		return 0;
 	}
 	/* Position 0 is the header, so the slot number is one less. */

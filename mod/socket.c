@@ -805,8 +805,8 @@ static int edu_set_congestion(struct sock *sk, sockptr_t optval,
 /*
  * Options at SOL_SOCKET are handled by the socket core.  At SOL_TCP, as
  * Linux: TCP_NODELAY (MUST-17), TCP_MAXSEG, the keepalive settings,
- * TCP_USER_TIMEOUT and TCP_CONGESTION.  SOL_EDU options come with the
- * observability work.
+ * TCP_USER_TIMEOUT and TCP_CONGESTION.  SOL_EDU has nothing to set:
+ * EDU_INFO is read-only and EDU_CC reserved (ENOPROTOOPT).
  */
 static int edu_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
@@ -882,6 +882,10 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 	return err;
 }
 
+/*
+ * getsockopt() at SOL_TCP as Linux's do_tcp_getsockopt() for the options
+ * AF_EDU has, TCP_INFO among them, and at SOL_EDU for EDU_INFO (info.c).
+ */
 static int edu_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
@@ -889,12 +893,20 @@ static int edu_getsockopt(struct socket *sock, int level, int optname,
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	int val, len;
 
-	if (level != SOL_TCP)
+	if (level != SOL_TCP && level != SOL_EDU)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (level == SOL_EDU) {
+		/* EDU_CC is reserved: TCP_CONGESTION chooses the algorithm. */
+		if (optname != EDU_INFO)
+			return -ENOPROTOOPT;
+		return edu_getsockopt_edu_info(sk, len, optval, optlen);
+	}
+	if (optname == TCP_INFO)
+		return edu_getsockopt_tcp_info(sk, len, optval, optlen);
 	if (optname == TCP_CONGESTION) {
 		const char *name = READ_ONCE(tcb->cc.ops)->name;
 

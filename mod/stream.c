@@ -310,8 +310,13 @@ out:
 	return copied;
 }
 
-/* Bytes received and not yet read; socket locked. */
-static int edu_inq(struct sock *sk)
+/**
+ * edu_inq() - bytes received in order and not yet read (SIOCINQ)
+ * @sk: the socket, locked
+ *
+ * Return: the byte count.
+ */
+int edu_inq(struct sock *sk)
 {
 	struct sk_buff *first = skb_peek(&sk->sk_receive_queue);
 	struct sk_buff *skb;

@@ -143,8 +143,14 @@ check:
 	}
 	edu_mib_inc(sock_net(sk), EDU_MIB_RTOEXPIRES);
 	if (tcb->snd_una == tcb->snd_nxt) {
-		edu_send_probe(sk);	/* window closed, nothing in flight */
+		/* A window too small for the next segment, nothing in flight. */
+		if (!tcb->snd_wnd) {
+			edu_mib_inc(net, EDU_MIB_ZEROWINDOWPROBES);
+			tcb->stats.window_probes++;
+		}
+		edu_send_probe(sk);
 	} else {
+		tcb->stats.rto_expiries++;
 		if (edu_synchronized(sk))
 			edu_cc_timeout(&tcb->cc, !tcb->retransmits,
 				       tcb->snd_nxt, edu_in_flight(sk),
@@ -155,6 +161,8 @@ check:
 		tcb->retransmits++;
 	tcb->dupacks = 0;
 	tcb->rto = min_t(u32, tcb->rto * 2, EDU_RTO_MAX);
+	if (tcb->backoff < U8_MAX)
+		tcb->backoff++;
 	sk_reset_timer(sk, &esk->rtx_timer,
 		       jiffies + min_t(unsigned long, tcb->rto, left));
 }

@@ -19,6 +19,33 @@ static void expected_line(const struct edu_proc_line *l, char *buf, size_t n)
 		 l->timeout, l->inode);
 }
 
+/*
+ * The TCB columns after the inode, in the header's order: snd_una,
+ * snd_nxt, rcv_nxt (hex), snd_wnd, rcv_wnd, rto, cwnd, ssthresh, srtt.
+ */
+enum {
+	TCB_SND_UNA, TCB_SND_NXT, TCB_RCV_NXT, TCB_SND_WND, TCB_RCV_WND,
+	TCB_RTO, TCB_CWND, TCB_SSTHRESH, TCB_SRTT, TCB_COLS
+};
+
+static bool tcb_columns(const char *raw, unsigned long *v)
+{
+	char buf[512], *tok, *save;
+	int i = 0, col;
+
+	snprintf(buf, sizeof(buf), "%s", raw);
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save), i++) {
+		col = i - 10;	/* sl ... inode come first */
+		if (col < 0)
+			continue;
+		if (col >= TCB_COLS)
+			return false;
+		v[col] = strtoul(tok, NULL, col <= TCB_RCV_NXT ? 16 : 10);
+	}
+	return i == 10 + TCB_COLS;
+}
+
 static int first_line(const char *path, char *buf, size_t n)
 {
 	FILE *f = fopen(path, "r");
@@ -49,7 +76,8 @@ TEST_F(edu, proc__header)
 		tcp[--n] = '\0';
 	/* TCP's columns first, then the TCB's, named. */
 	ASSERT_EQ(0, strncmp(tcp, edu, n)) TH_LOG("header: '%s'", edu);
-	ASSERT_STREQ(" snd_una  snd_nxt  rcv_nxt  snd_wnd rcv_wnd rto", edu + n);
+	ASSERT_STREQ(" snd_una  snd_nxt  rcv_nxt  snd_wnd rcv_wnd rto cwnd ssthresh srtt",
+		     edu + n);
 }
 
 TEST_F(edu, proc__empty_namespace)
@@ -259,6 +287,7 @@ TEST_F(edu, proc__timewait)
 	enum { N = 40 };
 	static char text[(2 * N + 1) * 200];
 	static int cli[N], srv[N], port[N];
+	unsigned long v[TCB_COLS];
 	struct edu_proc_line l;
 	size_t len = 0;
 	ssize_t n;
@@ -304,6 +333,12 @@ TEST_F(edu, proc__timewait)
 		ASSERT_LT(50 * hz, (long)l.when) TH_LOG("line: %s", line);
 		ASSERT_GE(60 * hz, (long)l.when) TH_LOG("line: %s", line);
 		ASSERT_EQ(0, l.inode);
+		/* The estimator and congestion state went with the socket. */
+		ASSERT_TRUE(tcb_columns(l.raw, v)) TH_LOG("line: %s", line);
+		ASSERT_EQ(0UL, v[TCB_RTO]);
+		ASSERT_EQ(0UL, v[TCB_CWND]);
+		ASSERT_EQ(0UL, v[TCB_SSTHRESH]);
+		ASSERT_EQ(0UL, v[TCB_SRTT]);
 		for (i = 0; i < N; i++) {
 			if (port[i] == (int)l.lport) {
 				port[i] = 0;
@@ -369,6 +404,49 @@ TEST_F(edu, proc__per_namespace)
 	/* b outlives every task of its namespace; closing it frees all. */
 	ASSERT_EQ(0, edu_close(b));
 	ASSERT_COUNTS(1, 1);
+}
+
+/*
+ * The TCB columns: a fresh socket shows its defaults (RTO 1 s, a window
+ * of ten 536-byte segments, no ssthresh yet, no RTT sample); after a
+ * transfer, the sequence numbers of both ends match, and the RTT has been
+ * sampled.
+ */
+TEST_F(edu, proc__tcb_columns)
+{
+	unsigned long c[TCB_COLS], s[TCB_COLS];
+	struct edu_proc_line l;
+	char buf[4096];
+	int fd = edu_open(0), cli, srv;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(fd), &l));
+	ASSERT_TRUE(tcb_columns(l.raw, c)) TH_LOG("line: '%s'", l.raw);
+	ASSERT_EQ(1000UL, c[TCB_RTO]);
+	ASSERT_EQ(5360UL, c[TCB_CWND]);
+	ASSERT_EQ(4294967295UL, c[TCB_SSTHRESH]);
+	ASSERT_EQ(0UL, c[TCB_SRTT]);
+
+	edu_connect_pair(_metadata, self, EDU_LO, true, true, &cli, &srv);
+	memset(buf, 'x', sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(cli, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, edu_wait(srv, POLLIN, 5000));
+	ASSERT_EQ((ssize_t)sizeof(buf), recv(srv, buf, sizeof(buf),
+					     MSG_WAITALL));
+	edu_msleep(100);	/* the delayed ACK */
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(cli), &l));
+	ASSERT_TRUE(tcb_columns(l.raw, c)) TH_LOG("line: '%s'", l.raw);
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(srv), &l));
+	ASSERT_TRUE(tcb_columns(l.raw, s)) TH_LOG("line: '%s'", l.raw);
+	ASSERT_EQ(c[TCB_SND_NXT], s[TCB_RCV_NXT]);
+	ASSERT_EQ(c[TCB_SND_UNA], c[TCB_SND_NXT]);
+	ASSERT_EQ(s[TCB_SND_NXT], c[TCB_RCV_NXT]);
+	ASSERT_LT(0UL, c[TCB_SRTT]);
+	ASSERT_LE(200UL, c[TCB_RTO]);
+	ASSERT_LE(10UL * 536, c[TCB_CWND]);
+	ASSERT_EQ(4294967295UL, c[TCB_SSTHRESH]);
+	ASSERT_LT(0UL, c[TCB_SND_WND]);
+	ASSERT_LT(0UL, s[TCB_RCV_WND]);
 }
 
 /* Many namespaces come and go with sockets in them; nothing is left. */
