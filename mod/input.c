@@ -307,6 +307,13 @@ static void edu_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
 		tcb->rtx_stamp = 0;
+		/*
+		 * RFC 6298 section 5.2: all is acknowledged, so the SYN's
+		 * timer stops; left running, it would fire at the SYN's RTO
+		 * on the first data sent meanwhile, not at that data's own.
+		 */
+		if (tcb->snd_una == tcb->snd_nxt)
+			sk_stop_timer(sk, &edu_sk(sk)->rtx_timer);
 		edu_set_state(sk, TCP_ESTABLISHED);
 		edu_keepalive_reset(sk);
 		edu_send_ack(sk);

@@ -1424,6 +1424,41 @@ def check_timed_out(conn, sock):
     conn.expect_silence('after the timeout', 0.3)
 
 
+def test_rto_after_active_open(t):
+    """AF_EDU connects and sends at once, and we acknowledge nothing more:
+    the data goes again one RTO after it first went (RFC 6298 5.1), not
+    when the SYN's retransmission timer, which the ACK of the SYN must stop
+    (5.2), would have expired."""
+    port = t.next_port()
+    cat = t.educat(PEER_IP, str(port))
+    syn = t.wire.recv(3.0, dport=port)
+    check(syn is not None, 'no SYN from AF_EDU')
+    sport, edu_iss = syn[TCP].sport, syn[TCP].seq
+    iss = random.getrandbits(32)
+    t.wire.send(TCP(sport=port, dport=sport, flags='SA', seq=iss,
+                    ack=seq_add(edu_iss, 1), window=PEER_WND,
+                    options=[('MSS', PEER_MSS)]))
+    ack = t.wire.recv(3.0, sport=sport, dport=port)
+    check(ack is not None, 'no ACK of our SYN-ACK')
+    tcb = edu_tcb(sport, port)
+    check(tcb is not None, f'connection not in /proc/net/edu: '
+          f'{edu_sockets()}')
+    rto = tcb['rto'] / 1000
+    cat.write(random.randbytes(100))
+    first = t.wire.recv(3.0, sport=sport, dport=port)
+    check(first is not None and len(tcp_data(first)) == 100,
+          f'expected the data, seen {first and show(first)}')
+    diag(f'data {first.time - syn.time:.3f} s after the SYN, RTO '
+         f'{rto:.3f} s')
+    again = t.wire.recv(3.0, sport=sport, dport=port)
+    check(again is not None and same_data(first)(again),
+          f'expected the data again, seen {again and show(again)}')
+    gap = float(again.time - first.time)
+    diag(f'data again after {gap:.3f} s')
+    check(max(rto - 0.02, 0.18) <= gap <= rto + 0.15,
+          f'data again after {gap:.3f} s, expected the RTO, {rto:.3f} s')
+
+
 def test_rto_backoff(t):
     """Data never acknowledged: the same segment again after the RTO, then
     after 2, 4 and 8 times that (RFC 6298 sections 5.4, 5.5).  The RTO is
@@ -1804,6 +1839,7 @@ TESTS = [
     test_window_update,
     test_timewait_fin,
     test_rto_backoff,
+    test_rto_after_active_open,
     test_fast_retransmit,
     test_ofo_hole,
     test_zero_window_probe,
