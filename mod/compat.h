@@ -9,6 +9,7 @@
 #define _EDU_COMPAT_H
 
 #include <linux/version.h>
+#include <net/net_namespace.h>
 
 /*
  * Linux 6.10 folded accept()'s flags and kern arguments into struct
@@ -31,5 +32,33 @@
 #else
 #define EDU_HAVE_TCPI_RCV_WND 0
 #endif
+
+/*
+ * Linux 6.11 made the table argument of sysctl handlers const (commit
+ * "sysctl: treewide: constify the ctl_table argument of proc_handlers").
+ * Handlers take an EDU_CTL_CONST struct ctl_table *.
+ */
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#define EDU_CTL_CONST const
+#else
+#define EDU_CTL_CONST
+#endif
+
+/*
+ * Linux 6.6 sized sysctl tables by their number of entries
+ * (register_net_sysctl_sz()), and later kernels no longer accept the
+ * empty entry that terminated them; 6.1 still needs it.  Tables end with
+ * that entry, and @n counts the entries before it.
+ */
+static inline struct ctl_table_header *
+edu_register_net_sysctl(struct net *net, const char *path,
+			struct ctl_table *table, size_t n)
+{
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+	return register_net_sysctl_sz(net, path, table, n);
+#else
+	return register_net_sysctl(net, path, table);
+#endif
+}
 
 #endif /* _EDU_COMPAT_H */

@@ -22,8 +22,8 @@
 #include "seq.h"
 
 /*
- * The initial window, in segments: RFC 6928 (ten segments, as Linux's
- * TCP_INIT_CWND).
+ * The default initial window, in segments: RFC 6928 (ten segments, as
+ * Linux's TCP_INIT_CWND).  The namespace's initial_cwnd sysctl sets it.
  */
 #define EDU_INIT_CWND_SEGS	10U
 
@@ -116,17 +116,19 @@ static inline void edu_reno_cong_avoid(struct edu_cc *cc, u32 acked, u32 mss)
  * @cc: the state
  * @ops: the algorithm
  * @mss: the sender's MSS
+ * @init_segs: the initial window in segments (EDU_INIT_CWND_SEGS unless
+ *	configured otherwise)
  * @iss: the initial send sequence number (nothing recovered yet)
  *
  * RFC 5681 section 3.1: ssthresh starts "arbitrarily high"; the initial
- * window is ten segments (RFC 6928).
+ * window is @init_segs segments (ten by default, RFC 6928).
  */
 static inline void edu_cc_init(struct edu_cc *cc,
 			       const struct edu_cong_ops *ops, u32 mss,
-			       u32 iss)
+			       u32 init_segs, u32 iss)
 {
 	cc->ops = ops;
-	cc->cwnd = EDU_INIT_CWND_SEGS * mss;
+	cc->cwnd = init_segs * mss;
 	cc->ssthresh = ~0U;
 	cc->bytes_acked = 0;
 	cc->recover = iss;

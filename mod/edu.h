@@ -111,7 +111,7 @@ struct edu_stats {
  * @keepalive_intvl: TCP_KEEPINTVL in seconds (0: the default)
  * @keepalive_probes: TCP_KEEPCNT (0: the default)
  * @user_timeout: TCP_USER_TIMEOUT in milliseconds: how long data may stay
- *	unacknowledged before the connection is given up (0: tcp_retries2)
+ *	unacknowledged before the connection is given up (0: retries2)
  * @rtx_stamp: for @user_timeout, jiffies when the oldest unacknowledged
  *	data was first sent, or when the first window probe went unanswered
  *	(0: nothing outstanding; set at the first timer expiry)
@@ -313,6 +313,52 @@ enum edu_mib {
 	__EDU_MIB_MAX
 };
 
+/**
+ * struct edu_sysctl - a namespace's tunables, /proc/sys/net/edu/ (sysctl.c)
+ * @rmem: receive buffer min, default, max in bytes (tcp_rmem): the default
+ *	is a new socket's SO_RCVBUF; min and max are kept for tcp_rmem's
+ *	layout, unused so far (no memory pressure, no receive autotuning)
+ * @wmem: send buffer min, default, max in bytes (tcp_wmem): the default is
+ *	a new socket's SO_SNDBUF, max the most it grows to with the
+ *	congestion window (edu_sndbuf_expand()); min unused so far
+ * @syn_retries: SYN retransmissions before connect() fails with ETIMEDOUT
+ * @synack_retries: SYN-ACK retransmissions before a child is dropped
+ * @retries2: retransmissions of the same data before the connection ends
+ *	(RFC 9293's R2, counted in retransmissions as Linux's tcp_retries2)
+ * @orphan_retries: the same for an orphan; 0 means 8 (tcp_orphan_retries)
+ * @fin_timeout: seconds an orphan waits in FIN-WAIT-2 for the peer's FIN
+ * @keepalive_time: seconds idle before the first keepalive probe
+ * @keepalive_intvl: seconds between keepalive probes
+ * @keepalive_probes: unanswered keepalive probes that end the connection
+ * @rto_min_ms: floor of the retransmission timeout (RFC 6298 2.4)
+ * @rto_max_ms: ceiling of the retransmission timeout and its backoff
+ * @delack_ms: how long an ACK may wait for data to ride on (MUST-40)
+ * @initial_cwnd: initial congestion window, in segments (RFC 6928)
+ * @cong: congestion control that new sockets start with
+ *
+ * Names, units and defaults are those of Linux's net.ipv4.tcp_* sysctls.
+ * The sysctl handlers write them (WRITE_ONCE()); the rest of the module
+ * reads them where they are used, with READ_ONCE() and no lock, so a
+ * change applies to each socket from its next use of the value.
+ */
+struct edu_sysctl {
+	int rmem[3];
+	int wmem[3];
+	int syn_retries;
+	int synack_retries;
+	int retries2;
+	int orphan_retries;
+	int fin_timeout;
+	int keepalive_time;
+	int keepalive_intvl;
+	int keepalive_probes;
+	int rto_min_ms;
+	int rto_max_ms;
+	int delack_ms;
+	int initial_cwnd;
+	const struct edu_cong_ops *cong;
+};
+
 #define EDU_BIND_HASH_BITS	8
 #define EDU_EHASH_BITS		10
 #define EDU_LHASH_BITS		6
@@ -335,6 +381,8 @@ enum edu_mib {
  * @hash_rnd: secret mixed into the connection hash, so that a peer cannot
  *	choose 4-tuples that all land in one bucket
  * @mib: counters (/proc/net/edu_snmp)
+ * @sysctl: tunables (/proc/sys/net/edu/)
+ * @sysctl_hdr: the namespace's registration of its copy of the sysctl table
  */
 struct edu_net {
 	struct net *net;
@@ -348,6 +396,8 @@ struct edu_net {
 	struct hlist_head lhash[1 << EDU_LHASH_BITS];
 	u32 hash_rnd;
 	atomic_long_t mib[__EDU_MIB_MAX];
+	struct edu_sysctl sysctl;
+	struct ctl_table_header *sysctl_hdr;
 };
 
 /* main.c */
@@ -358,6 +408,12 @@ extern int edu_family;
 static inline struct edu_net *edu_pernet(const struct net *net)
 {
 	return net_generic(net, edu_net_id);
+}
+
+/* The tunables of @net's namespace; read each with READ_ONCE(). */
+static inline const struct edu_sysctl *edu_net_sysctl(const struct net *net)
+{
+	return &edu_pernet(net)->sysctl;
 }
 
 /*
@@ -394,19 +450,27 @@ static inline u32 edu_now_us(void)
 	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
-/* Default timers, as Linux TCP's (include/net/tcp.h). */
+/*
+ * Fixed timers, as Linux TCP's (include/net/tcp.h); the others are
+ * tunables (struct edu_sysctl).
+ */
 #define EDU_RTO_INIT		(1 * HZ)	/* RFC 6298 section 2.1 */
-#define EDU_RTO_MIN		(HZ / 5)
-#define EDU_RTO_MAX		(120 * HZ)
-#define EDU_DELACK_TIME		(HZ / 25)	/* 40 ms < 500 ms (MUST-40) */
 #define EDU_TIMEWAIT_LEN	(60 * HZ)	/* 2*MSL */
 #define EDU_MSS_DEFAULT		536		/* MUST-15 */
 #define EDU_MAX_WINDOW		65535U		/* no window scaling yet */
 
-/* How long an orphan waits in FIN-WAIT-2: the namespace's tcp_fin_timeout. */
+/* How long an orphan waits in FIN-WAIT-2: the namespace's fin_timeout. */
 static inline unsigned long edu_fin_timeout(const struct sock *sk)
 {
-	return READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout);
+	return READ_ONCE(edu_net_sysctl(sock_net(sk))->fin_timeout) * HZ;
+}
+
+/* The ceiling of the retransmission timeout, in jiffies (rto_max_ms). */
+static inline unsigned long edu_rto_max(const struct sock *sk)
+{
+	const struct edu_sysctl *sysctl = edu_net_sysctl(sock_net(sk));
+
+	return msecs_to_jiffies(READ_ONCE(sysctl->rto_max_ms));
 }
 
 /* socket.c */
@@ -424,6 +488,7 @@ int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		int flags);
 int edu_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
 int edu_inq(struct sock *sk);
+void edu_sndbuf_expand(struct sock *sk);
 
 /* hash.c */
 int edu_hash_connection(struct sock *sk);
@@ -456,6 +521,10 @@ void edu_ofo_purge(struct sock *sk);
 /* cong.c */
 const struct edu_cong_ops *edu_cong_default(void);
 const struct edu_cong_ops *edu_cong_find(const char *name);
+
+/* sysctl.c */
+int edu_sysctl_net_init(struct net *net);
+void edu_sysctl_net_exit(struct net *net);
 
 /* output.c */
 int edu_connect_start(struct sock *sk);

@@ -116,7 +116,8 @@ static void edu_fill_tcp_info(struct sock *sk, struct tcp_info *info)
 	/* No timestamps, SACK, window scaling or ECN: tcpi_options 0. */
 
 	info->tcpi_rto = jiffies_to_usecs(tcb->rto);
-	info->tcpi_ato = jiffies_to_usecs(EDU_DELACK_TIME);
+	info->tcpi_ato = READ_ONCE(edu_net_sysctl(sock_net(sk))->delack_ms) *
+			  USEC_PER_MSEC;
 	info->tcpi_snd_mss = tcb->mss;
 	/* Before any data, Linux's guess: the default MSS of RFC 9293. */
 	info->tcpi_rcv_mss = stats->rcv_mss ?:

@@ -206,6 +206,7 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
  */
 static void edu_clean_acked(struct sock *sk)
 {
+	const struct edu_sysctl *sysctl = edu_net_sysctl(sock_net(sk));
 	struct edu_sock *esk = edu_sk(sk);
 	struct edu_tcb *tcb = &esk->tcb;
 	bool sample = true, acked = false, lost_acked = false;
@@ -238,26 +239,33 @@ static void edu_clean_acked(struct sock *sk)
 	tcb->rto = usecs_to_jiffies(edu_rtt_rto(&tcb->rtt,
 						jiffies_to_usecs(1),
 						jiffies_to_usecs(EDU_RTO_INIT),
-						jiffies_to_usecs(EDU_RTO_MIN),
-						jiffies_to_usecs(EDU_RTO_MAX)));
+						READ_ONCE(sysctl->rto_min_ms) *
+						USEC_PER_MSEC,
+						READ_ONCE(sysctl->rto_max_ms) *
+						USEC_PER_MSEC));
 }
 
 /*
  * The connection is about to be established: congestion control starts
- * (RFC 5681 section 3.1) with the initial window of RFC 6928, or with one
- * segment if our SYN or SYN-ACK had to be retransmitted (a lossy or slow
- * path; RFC 5681 section 3.1 makes this a MUST).  TCP_INFO's idle clocks
- * start now too, as Linux's.
+ * (RFC 5681 section 3.1) with the namespace's initial_cwnd (ten segments
+ * by default, RFC 6928), or with one segment if our SYN or SYN-ACK had to
+ * be retransmitted (a lossy or slow path; RFC 5681 section 3.1 makes this
+ * a MUST).  The send buffer grows to hold that window, as Linux's
+ * tcp_init_buffer_space() has it.  TCP_INFO's idle clocks start now too,
+ * as Linux's.
  */
 static void edu_cc_start(struct sock *sk)
 {
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 
-	edu_cc_init(&tcb->cc, tcb->cc.ops, tcb->mss, tcb->iss);
+	edu_cc_init(&tcb->cc, tcb->cc.ops, tcb->mss,
+		    READ_ONCE(edu_net_sysctl(sock_net(sk))->initial_cwnd),
+		    tcb->iss);
 	if (tcb->retransmits)
 		tcb->cc.cwnd = tcb->mss;
 	tcb->stats.data_sent = jiffies;
 	tcb->stats.data_rcvd = jiffies;
+	edu_sndbuf_expand(sk);
 }
 
 /*
@@ -305,6 +313,13 @@ static void edu_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
 		tcb->rtx_stamp = 0;
+		/*
+		 * RFC 6298 section 5.2: all is acknowledged, so the SYN's
+		 * timer stops; left running, it would fire at the SYN's RTO
+		 * on the first data sent meanwhile, not at that data's own.
+		 */
+		if (tcb->snd_una == tcb->snd_nxt)
+			sk_stop_timer(sk, &edu_sk(sk)->rtx_timer);
 		edu_set_state(sk, TCP_ESTABLISHED);
 		edu_keepalive_reset(sk);
 		edu_send_ack(sk);
@@ -392,6 +407,7 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		else
 			sk_reset_timer(sk, &edu_sk(sk)->rtx_timer,
 				       jiffies + tcb->rto);
+		edu_sndbuf_expand(sk);	/* room for a larger window */
 		sk->sk_write_space(sk);
 	}
 	/*

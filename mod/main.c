@@ -42,12 +42,18 @@ static int __net_init edu_net_init(struct net *net)
 	err = edu_mib_net_init(net);
 	if (err)
 		goto out_proc;
+	/* Before the hook: the receive path reads the tunables. */
+	err = edu_sysctl_net_init(net);
+	if (err)
+		goto out_mib;
 	/* Last: from here on segments are taken from kernel TCP. */
 	err = edu_input_net_init(net);
 	if (err)
-		goto out_mib;
+		goto out_sysctl;
 	return 0;
 
+out_sysctl:
+	edu_sysctl_net_exit(net);
 out_mib:
 	edu_mib_net_exit(net);
 out_proc:
@@ -62,6 +68,7 @@ static void __net_exit edu_net_exit(struct net *net)
 	edu_input_net_exit(net);
 	/* TIME-WAIT records hold no reference on the namespace. */
 	edu_tw_purge(en);
+	edu_sysctl_net_exit(net);
 	edu_mib_net_exit(net);
 	edu_proc_net_exit(net);
 	/*

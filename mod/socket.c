@@ -82,6 +82,7 @@ static void edu_sock_init(struct sock *sk, int protocol)
 {
 	struct edu_net *en = edu_pernet(sock_net(sk));
 	struct edu_sock *esk = edu_sk(sk);
+	const struct edu_sysctl *sysctl = &en->sysctl;
 
 	/*
 	 * Never IPPROTO_TCP: BPF helpers take any full socket carrying it for
@@ -93,6 +94,11 @@ static void edu_sock_init(struct sock *sk, int protocol)
 	sk->sk_destruct = edu_sk_destruct;
 	sk->sk_write_space = edu_write_space;
 	sk->sk_backlog_rcv = edu_rcv;	/* the socket core does not set it */
+	/* The namespace's rmem and wmem defaults, as tcp_init_sock(). */
+	WRITE_ONCE(sk->sk_rcvbuf, max_t(int, READ_ONCE(sysctl->rmem[1]),
+					SOCK_MIN_RCVBUF));
+	WRITE_ONCE(sk->sk_sndbuf, max_t(int, READ_ONCE(sysctl->wmem[1]),
+					SOCK_MIN_SNDBUF));
 
 	INIT_HLIST_NODE(&esk->bind_node);
 	INIT_HLIST_NODE(&esk->hash_node);
@@ -108,7 +114,8 @@ static void edu_sock_init(struct sock *sk, int protocol)
 	esk->tcb.rcv_ratio = 128;
 	esk->ofo_root = RB_ROOT;
 	/* Set up again with the real MSS when the connection opens. */
-	edu_cc_init(&esk->tcb.cc, edu_cong_default(), EDU_MSS_DEFAULT, 0);
+	edu_cc_init(&esk->tcb.cc, READ_ONCE(sysctl->cong), EDU_MSS_DEFAULT,
+		    READ_ONCE(sysctl->initial_cwnd), 0);
 
 	edu_object_inc(EDU_OBJ_SOCKETS);
 	spin_lock_bh(&en->sk_list_lock);
@@ -164,6 +171,9 @@ struct sock *edu_child_alloc(const struct sock *parent)
 	sk->sk_uid = parent->sk_uid;
 	sk->sk_rcvbuf = READ_ONCE(parent->sk_rcvbuf);
 	sk->sk_sndbuf = READ_ONCE(parent->sk_sndbuf);
+	/* Sizes the application set stay fixed (edu_sndbuf_expand()). */
+	sk->sk_userlocks = parent->sk_userlocks &
+			   (SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK);
 	sk->sk_bound_dev_if = parent->sk_bound_dev_if;
 	sk->sk_mark = READ_ONCE(parent->sk_mark);
 	sk->sk_priority = READ_ONCE(parent->sk_priority);
@@ -923,18 +933,18 @@ static int edu_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_KEEPIDLE:
 		val = tcb->keepalive_time ?:
-		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_time) / HZ;
+		      READ_ONCE(edu_net_sysctl(sock_net(sk))->keepalive_time);
 		break;
 	case TCP_KEEPINTVL:
 		val = tcb->keepalive_intvl ?:
-		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_intvl) / HZ;
+		      READ_ONCE(edu_net_sysctl(sock_net(sk))->keepalive_intvl);
 		break;
 	case TCP_USER_TIMEOUT:
 		val = READ_ONCE(tcb->user_timeout);
 		break;
 	case TCP_KEEPCNT:
 		val = tcb->keepalive_probes ?:
-		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_probes);
+		      READ_ONCE(edu_net_sysctl(sock_net(sk))->keepalive_probes);
 		break;
 	case TCP_MAXSEG:
 		/* As Linux: the user's cap, or the default, until connected. */

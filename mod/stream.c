@@ -49,6 +49,41 @@ void edu_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/**
+ * edu_sndbuf_expand() - let the send buffer hold twice the window
+ * @sk: the socket, locked
+ *
+ * As Linux's tcp_sndbuf_expand(): unless the application set SO_SNDBUF,
+ * the send buffer grows to twice the congestion window (at least the
+ * initial window), so that a window's worth can be in flight while as
+ * much again waits to go, counting each segment at the memory it takes
+ * (the write queue holds one skb per segment), up to the namespace's
+ * wmem max.  It starts at wmem's default, which is small (16 KiB, as
+ * tcp_wmem's): called when the connection is established and on each ACK
+ * that moves SND.UNA.  It never shrinks.
+ */
+void edu_sndbuf_expand(struct sock *sk)
+{
+	const struct edu_sysctl *sysctl = edu_net_sysctl(sock_net(sk));
+	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	u32 mss = edu_send_mss(tcb);
+	u32 per_mss, segs;
+	int sndmem;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	/* A segment's skb: its head is a power-of-two allocation. */
+	per_mss = MAX_TCP_HEADER + mss +
+		  SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	per_mss = roundup_pow_of_two(per_mss) +
+		  SKB_DATA_ALIGN(sizeof(struct sk_buff));
+	segs = max_t(u32, READ_ONCE(sysctl->initial_cwnd), tcb->cc.cwnd / mss);
+	sndmem = min_t(u64, 2ULL * segs * per_mss,
+		       READ_ONCE(sysctl->wmem[2]));
+	if (sk->sk_sndbuf < sndmem)
+		WRITE_ONCE(sk->sk_sndbuf, sndmem);
+}
+
 /* A new, empty segment at the tail of the write queue. */
 static struct sk_buff *edu_new_segment(struct sock *sk)
 {

@@ -37,17 +37,17 @@ static void edu_timeout(struct sock *sk)
 
 /*
  * How often an orphan (closed by the application, still closing on the
- * wire) retransmits before it gives up: tcp_orphan_retries, whose 0 means
- * 8 while the RTO is below its ceiling, as Linux's tcp_orphan_retries().
- * Nobody waits for an orphan, so it does not get tcp_retries2's quarter
- * of an hour.
+ * wire) retransmits before it gives up: orphan_retries, whose 0 means 8
+ * while the RTO is below its ceiling, as Linux's tcp_orphan_retries().
+ * Nobody waits for an orphan, so it does not get retries2's quarter of an
+ * hour.
  */
 static unsigned int edu_orphan_retries(const struct sock *sk)
 {
 	unsigned int retries =
-		READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_orphan_retries);
+		READ_ONCE(edu_net_sysctl(sock_net(sk))->orphan_retries);
 
-	if (!retries && edu_sk(sk)->tcb.rto < EDU_RTO_MAX)
+	if (!retries && edu_sk(sk)->tcb.rto < edu_rto_max(sk))
 		return 8;
 	return retries;
 }
@@ -74,20 +74,20 @@ static unsigned long edu_user_timeout_left(struct sock *sk)
 /*
  * The retransmission timer expired (RFC 6298 section 5.4-5.6): resend what
  * is in flight (edu_retransmit_all()) and back off, RTO doubling up to
- * 120 s.  Congestion control learns of the timeout first: the window falls
+ * rto_max_ms (120 s).  Congestion control learns of the timeout first: the window falls
  * to one segment (RFC 5681 section 3.1), so the flight goes again in slow
  * start.
  * SYNs use the same procedure with their own retry limit (MUST-22).  The
- * limits are the namespace's kernel TCP settings (tcp_syn_retries,
- * tcp_synack_retries, tcp_retries2, tcp_orphan_retries for orphans), so
- * that AF_EDU gives up when kernel TCP would; R2 is counted in
- * retransmissions, as Linux does.  With
+ * limits are the namespace's tunables (syn_retries, synack_retries,
+ * retries2, orphan_retries for orphans), whose names and defaults are
+ * kernel TCP's, so that by default AF_EDU gives up when kernel TCP would;
+ * R2 is counted in retransmissions, as Linux does.  With
  * TCP_USER_TIMEOUT set, that time replaces R2 for data (as in Linux), and
  * the timer never runs past it.
  */
 static void edu_rtx_handler(struct sock *sk)
 {
-	struct net *net = sock_net(sk);
+	const struct edu_sysctl *sysctl = edu_net_sysctl(sock_net(sk));
 	struct edu_sock *esk = edu_sk(sk);
 	struct edu_tcb *tcb = &esk->tcb;
 	unsigned long left = ULONG_MAX;
@@ -105,7 +105,7 @@ static void edu_rtx_handler(struct sock *sk)
 		}
 		break;
 	case TCP_SYN_SENT:
-		limit = READ_ONCE(net->ipv4.sysctl_tcp_syn_retries);
+		limit = READ_ONCE(sysctl->syn_retries);
 		goto check;
 	case TCP_SYN_RECV:
 		/*
@@ -118,11 +118,11 @@ static void edu_rtx_handler(struct sock *sk)
 			edu_done(sk);
 			return;
 		}
-		limit = READ_ONCE(net->ipv4.sysctl_tcp_synack_retries);
+		limit = READ_ONCE(sysctl->synack_retries);
 		goto check;
 	}
 	limit = sock_flag(sk, SOCK_DEAD) ? edu_orphan_retries(sk) :
-		READ_ONCE(net->ipv4.sysctl_tcp_retries2);
+		READ_ONCE(sysctl->retries2);
 check:
 	if (tcb->snd_una == tcb->snd_nxt && !esk->send_head)
 		return;		/* everything acknowledged meanwhile */
@@ -145,7 +145,7 @@ check:
 	if (tcb->snd_una == tcb->snd_nxt) {
 		/* A window too small for the next segment, nothing in flight. */
 		if (!tcb->snd_wnd) {
-			edu_mib_inc(net, EDU_MIB_ZEROWINDOWPROBES);
+			edu_mib_inc(sock_net(sk), EDU_MIB_ZEROWINDOWPROBES);
 			tcb->stats.window_probes++;
 		}
 		edu_send_probe(sk);
@@ -160,7 +160,7 @@ check:
 	if (tcb->retransmits < U8_MAX)
 		tcb->retransmits++;
 	tcb->dupacks = 0;
-	tcb->rto = min_t(u32, tcb->rto * 2, EDU_RTO_MAX);
+	tcb->rto = min_t(unsigned long, tcb->rto * 2, edu_rto_max(sk));
 	if (tcb->backoff < U8_MAX)
 		tcb->backoff++;
 	sk_reset_timer(sk, &esk->rtx_timer,
@@ -204,21 +204,27 @@ static void edu_delack_timer(struct timer_list *t)
 	edu_timer_run(&esk->inet.sk, t, edu_delack_handler);
 }
 
-/* The socket's keepalive settings, or the namespace's (Linux's sysctls). */
+/*
+ * The socket's keepalive settings (TCP_KEEPIDLE, TCP_KEEPINTVL,
+ * TCP_KEEPCNT), or the namespace's (keepalive_time, keepalive_intvl,
+ * keepalive_probes), read at each use as Linux does.
+ */
 static unsigned long edu_keepalive_time(const struct sock *sk)
 {
 	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 
-	return tcb->keepalive_time ? tcb->keepalive_time * HZ :
-	       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_time);
+	return (tcb->keepalive_time ?:
+		READ_ONCE(edu_net_sysctl(sock_net(sk))->keepalive_time)) *
+	       (unsigned long)HZ;
 }
 
 static unsigned long edu_keepalive_intvl(const struct sock *sk)
 {
 	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 
-	return tcb->keepalive_intvl ? tcb->keepalive_intvl * HZ :
-	       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_intvl);
+	return (tcb->keepalive_intvl ?:
+		READ_ONCE(edu_net_sysctl(sock_net(sk))->keepalive_intvl)) *
+	       (unsigned long)HZ;
 }
 
 static unsigned int edu_keepalive_probes(const struct sock *sk)
@@ -226,7 +232,7 @@ static unsigned int edu_keepalive_probes(const struct sock *sk)
 	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 
 	return tcb->keepalive_probes ?:
-	       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_probes);
+	       READ_ONCE(edu_net_sysctl(sock_net(sk))->keepalive_probes);
 }
 
 /*
@@ -359,20 +365,22 @@ void edu_rtx_arm(struct sock *sk)
 }
 
 /**
- * edu_delack_arm() - owe the peer an ACK, sent within EDU_DELACK_TIME
+ * edu_delack_arm() - owe the peer an ACK, sent within delack_ms
  * @sk: the socket, locked
  *
  * RFC 9293 section 3.8.6.3: an ACK may be delayed, by less than 0.5 s
- * (MUST-40), so that it can ride on data or a window update.
+ * (MUST-40; delack_ms is at most 200 ms), so that it can ride on data or
+ * a window update.
  */
 void edu_delack_arm(struct sock *sk)
 {
 	struct edu_sock *esk = edu_sk(sk);
+	unsigned int ms = READ_ONCE(edu_net_sysctl(sock_net(sk))->delack_ms);
 
 	esk->tcb.ack_pending = true;
 	if (!timer_pending(&esk->delack_timer))
 		sk_reset_timer(sk, &esk->delack_timer,
-			       jiffies + EDU_DELACK_TIME);
+			       jiffies + msecs_to_jiffies(ms));
 }
 
 /**

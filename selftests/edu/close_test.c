@@ -416,14 +416,15 @@ TEST_F(edu, close__orphan_last_ack_freed)
 
 /*
  * An orphan in FIN-WAIT-2 whose peer never closes ends after the
- * namespace's tcp_fin_timeout, as in Linux, freeing everything.
+ * namespace's net.edu.fin_timeout (tcp_fin_timeout's counterpart), as in
+ * Linux, freeing everything.
  */
 TEST_F(edu, close__orphan_fin_wait2_timeout)
 {
 	char which[256];
 	int a, b;
 
-	ASSERT_EQ(0, edu_sh("echo 1 > /proc/sys/net/ipv4/tcp_fin_timeout"));
+	ASSERT_EQ(0, edu_sh("echo 1 > /proc/sys/net/edu/fin_timeout"));
 	edu_connect_pair(_metadata, self, EDU_LO, true, false, &a, &b);
 	ASSERT_EQ(0, edu_close(a));	/* AF_EDU closes; kernel TCP does not */
 	ASSERT_TRUE(edu_objects_settle_zero(which, sizeof(which), 4000))

@@ -428,9 +428,9 @@ TEST_F(edu, connect__sndtimeo)
 
 /*
  * SYN retransmission gives up with ETIMEDOUT.  Six retries (Linux's
- * default, net.ipv4.tcp_syn_retries) take 127 s; with the namespace's
- * tcp_syn_retries at 1, kernel TCP gives up after 1 + 2 s, and AF_EDU,
- * doing as Linux does, must too.
+ * default, net.ipv4.tcp_syn_retries, and AF_EDU's net.edu.syn_retries)
+ * take 127 s; with each at 1, kernel TCP gives up after 1 + 2 s, and
+ * AF_EDU, doing as Linux does, must too.
  */
 TEST_F(edu, connect__syn_timeout)
 {
@@ -440,6 +440,7 @@ TEST_F(edu, connect__syn_timeout)
 
 	ASSERT_EQ(0, edu_blackhole());
 	ASSERT_EQ(0, edu_sh("echo 1 >/proc/sys/net/ipv4/tcp_syn_retries"));
+	ASSERT_EQ(0, edu_sh("echo 1 >/proc/sys/net/edu/syn_retries"));
 	for (k = 0; k < 2; k++) {
 		fd = k ? edu_open(0) : tcp_open();
 		ASSERT_LE(0, fd);

@@ -17,7 +17,7 @@ processes (tools/educat; EDUCAT= overrides the path).
     wire_test.py [NAME...]  run as root, with the edu module loaded;
                             NAMEs (simultaneous_open...) pick checks
 
-Some checks lower net.ipv4.tcp_retries2 for a while: the namespace's own.
+Some checks lower net.edu.retries2 for a while: the namespace's own.
 
 After each check, whatever its outcome, the peer resets every connection
 AF_EDU still has to 10.0.9.2 (a RST at its RCV.NXT), and the check fails if
@@ -1314,7 +1314,7 @@ def test_timewait_fin(t):
 
 @contextlib.contextmanager
 def sysctl(name, value):
-    """The namespace's sysctl name (net.ipv4.tcp_retries2) set to value
+    """The namespace's sysctl name (net.edu.retries2) set to value
     for the with block, and restored after it."""
     path = '/proc/sys/' + name.replace('.', '/')
     with open(path) as f:
@@ -1422,6 +1422,41 @@ def check_timed_out(conn, sock):
     check(wait_until(lambda: edu_state(conn.port, conn.sport) is None, 1.0),
           f'closed socket still in /proc/net/edu: {edu_sockets()}')
     conn.expect_silence('after the timeout', 0.3)
+
+
+def test_rto_after_active_open(t):
+    """AF_EDU connects and sends at once, and we acknowledge nothing more:
+    the data goes again one RTO after it first went (RFC 6298 5.1), not
+    when the SYN's retransmission timer, which the ACK of the SYN must stop
+    (5.2), would have expired."""
+    port = t.next_port()
+    cat = t.educat(PEER_IP, str(port))
+    syn = t.wire.recv(3.0, dport=port)
+    check(syn is not None, 'no SYN from AF_EDU')
+    sport, edu_iss = syn[TCP].sport, syn[TCP].seq
+    iss = random.getrandbits(32)
+    t.wire.send(TCP(sport=port, dport=sport, flags='SA', seq=iss,
+                    ack=seq_add(edu_iss, 1), window=PEER_WND,
+                    options=[('MSS', PEER_MSS)]))
+    ack = t.wire.recv(3.0, sport=sport, dport=port)
+    check(ack is not None, 'no ACK of our SYN-ACK')
+    tcb = edu_tcb(sport, port)
+    check(tcb is not None, f'connection not in /proc/net/edu: '
+          f'{edu_sockets()}')
+    rto = tcb['rto'] / 1000
+    cat.write(random.randbytes(100))
+    first = t.wire.recv(3.0, sport=sport, dport=port)
+    check(first is not None and len(tcp_data(first)) == 100,
+          f'expected the data, seen {first and show(first)}')
+    diag(f'data {first.time - syn.time:.3f} s after the SYN, RTO '
+         f'{rto:.3f} s')
+    again = t.wire.recv(3.0, sport=sport, dport=port)
+    check(again is not None and same_data(first)(again),
+          f'expected the data again, seen {again and show(again)}')
+    gap = float(again.time - first.time)
+    diag(f'data again after {gap:.3f} s')
+    check(max(rto - 0.02, 0.18) <= gap <= rto + 0.15,
+          f'data again after {gap:.3f} s, expected the RTO, {rto:.3f} s')
 
 
 def test_rto_backoff(t):
@@ -1608,9 +1643,10 @@ def test_zero_window_probe(t):
     AF_EDU probes it with <SEQ=SND.UNA-1>, no data, one RTO later and then
     at intervals doubling (RFC 9293 3.8.6.1, MUST-36, SHLD-29, SHLD-30).
     We answer each probe, the window still zero, so the connection stays
-    (MUST-37): with tcp_retries2 at 2, four answered probes do not end it.
+    (MUST-37): with net.edu.retries2 at 2, four answered probes do not end
+    it.
     Opening the window brings the other 3000 bytes at once."""
-    with sysctl('net.ipv4.tcp_retries2', 2):
+    with sysctl('net.edu.retries2', 2):
         conn, sock = edu_conn(t, wnd=2000)
         data = random.randbytes(5000)
         sock.send(data)
@@ -1661,11 +1697,11 @@ def test_zero_window_probe(t):
 
 
 def test_blackhole_timeout(t):
-    """tcp_retries2 at 3: data never acknowledged goes 3 more times,
+    """net.edu.retries2 at 3: data never acknowledged goes 3 more times,
     backing off, and the next expiry ends the connection (RFC 9293 3.8.3,
     R2, counted in retransmissions as Linux does), 1 + 2 + 4 + 8 RTOs
     after the data first went: the application gets ETIMEDOUT."""
-    with sysctl('net.ipv4.tcp_retries2', 3):
+    with sysctl('net.edu.retries2', 3):
         conn, sock = edu_conn(t)
         rto = rto_of(conn)
         orig = send_data(conn, sock, random.randbytes(500))
@@ -1691,10 +1727,10 @@ def test_blackhole_timeout(t):
 def test_user_timeout(t):
     """TCP_USER_TIMEOUT 1500 ms (RFC 5482; RFC 9293 3.8.3's USER TIMEOUT,
     MUST-21): data never acknowledged ends the connection with ETIMEDOUT
-    about 1.5 s after it first went, not after tcp_retries2 (15)
+    about 1.5 s after it first went, not after net.edu.retries2 (15)
     retransmissions."""
-    retries2 = sysctl_get('net.ipv4.tcp_retries2')
-    check(retries2 >= 8, f'tcp_retries2 is {retries2}: too low to test')
+    retries2 = sysctl_get('net.edu.retries2')
+    check(retries2 >= 8, f'net.edu.retries2 is {retries2}: too low to test')
     conn, sock = edu_conn(t)
     sock.setsockopt(SOL_TCP, TCP_USER_TIMEOUT, 1500)
     check_eq('TCP_USER_TIMEOUT', sock.getsockopt(SOL_TCP, TCP_USER_TIMEOUT),
@@ -1803,6 +1839,7 @@ TESTS = [
     test_window_update,
     test_timewait_fin,
     test_rto_backoff,
+    test_rto_after_active_open,
     test_fast_retransmit,
     test_ofo_hole,
     test_zero_window_probe,
@@ -1860,7 +1897,7 @@ class Tester:
         """Reset every connection to the scapy peer still in /proc/net/edu,
         as a real peer would: scapy stops answering when a check ends, and
         an orphan retransmitting its FIN to a silent peer lives about 100 s
-        (tcp_orphan_retries), one in FIN-WAIT-2 60 s.  The RST is at the
+        (net.edu.orphan_retries), one in FIN-WAIT-2 60 s.  The RST is at the
         connection's RCV.NXT, the only place one resets (RFC 5961 section
         3.2); in SYN-SENT it carries an ACK of the SYN instead (RFC 9293
         3.10.7.3).  TIME-WAIT records are left to their timer."""

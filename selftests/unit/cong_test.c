@@ -19,7 +19,7 @@ static struct edu_cc fresh(void)
 {
 	struct edu_cc cc;
 
-	edu_cc_init(&cc, &reno, MSS, ISS);
+	edu_cc_init(&cc, &reno, MSS, EDU_INIT_CWND_SEGS, ISS);
 	return cc;
 }
 
@@ -31,6 +31,18 @@ TEST(edu_cc_init__initial_window)
 	EXPECT_EQ(10 * MSS, cc.cwnd);
 	EXPECT_EQ(~0U, cc.ssthresh);
 	EXPECT_EQ(EDU_CA_OPEN, cc.state);
+}
+
+/* The initial window the namespace's initial_cwnd asks for. */
+TEST(edu_cc_init__configured_window)
+{
+	struct edu_cc cc;
+
+	edu_cc_init(&cc, &reno, MSS, 4, ISS);
+	EXPECT_EQ(4 * MSS, cc.cwnd);
+	edu_cc_init(&cc, &reno, MSS, 1, ISS);
+	EXPECT_EQ(MSS, cc.cwnd);
+	EXPECT_EQ(ISS, cc.recover);
 }
 
 /* Slow start: the window grows by what is acknowledged. */
