@@ -722,31 +722,49 @@ static inline long edu_counter(const char *name)
 #endif
 
 /*
+ * Write bytes *@off up to @end of stream @seed to @fd, in chunks of up to
+ * @chunk bytes, advancing *@off.  Before each chunk waits up to @wait_ms
+ * for room (0: not at all).  Returns 0 once *@off reaches @end; -1 on an
+ * error, with errno (EAGAIN: no room in time, told apart from the
+ * socket's own errors such as a TCP_USER_TIMEOUT's ETIMEDOUT).
+ */
+static inline int edu_send_range(int fd, unsigned int seed, size_t *off,
+				 size_t end, size_t chunk, int wait_ms)
+{
+	static __thread unsigned char buf[65536];
+	size_t n;
+	ssize_t w;
+
+	if (chunk > sizeof(buf))
+		chunk = sizeof(buf);
+	while (*off < end) {
+		n = end - *off < chunk ? end - *off : chunk;
+		edu_pattern(seed, *off, buf, n);
+		if (wait_ms && !edu_poll1(fd, POLLOUT, wait_ms)) {
+			errno = EAGAIN;
+			return -1;
+		}
+		w = send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EINTR || (errno == EAGAIN && wait_ms))
+				continue;
+			return -1;
+		}
+		*off += w;
+	}
+	return 0;
+}
+
+/*
  * Write @len bytes of stream @seed to @fd in chunks of up to @chunk bytes.
  * Returns the bytes written; less than @len with errno set on an error.
  */
 static inline size_t edu_send_stream(int fd, unsigned int seed, size_t len,
 				     size_t chunk)
 {
-	static __thread unsigned char buf[65536];
-	size_t done = 0, n;
-	ssize_t w;
+	size_t done = 0;
 
-	if (chunk > sizeof(buf))
-		chunk = sizeof(buf);
-	while (done < len) {
-		n = len - done < chunk ? len - done : chunk;
-		edu_pattern(seed, done, buf, n);
-		if (edu_wait(fd, POLLOUT, EDU_STALL_MS))
-			break;
-		w = send(fd, buf, n, MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			break;
-		}
-		done += w;
-	}
+	edu_send_range(fd, seed, &done, len, chunk, EDU_STALL_MS);
 	return done;
 }
 

@@ -35,45 +35,22 @@
 static void fill(struct __test_metadata *_metadata, int fd, unsigned int seed,
 		 size_t *off)
 {
-	static unsigned char buf[CHUNK];
-	size_t start = *off;
-	ssize_t w;
+	size_t start = *off, cap = *off + 64 * 1024 * 1024;
 
-	for (;;) {
-		edu_pattern(seed, *off, buf, sizeof(buf));
-		w = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (w < 0) {
-			ASSERT_EQ(EAGAIN, errno)
-				TH_LOG("send: %s", strerror(errno));
-			break;
-		}
-		*off += w;
-		ASSERT_GT(64 * 1024 * 1024, *off - start)
-			TH_LOG("64 MB went into a connection nobody reads");
-	}
+	ASSERT_EQ(-1, edu_send_range(fd, seed, off, cap, CHUNK, 0))
+		TH_LOG("64 MB went into a connection nobody reads");
+	ASSERT_EQ(EAGAIN, errno) TH_LOG("send: %s", strerror(errno));
+	ASSERT_LT(start, *off) TH_LOG("no room at all");
 }
 
 /* Send stream @seed from offset @off to @end, blocking, then SHUT_WR. */
 static void drain_rest(struct __test_metadata *_metadata, int ns, int fd,
 		       unsigned int seed, size_t off, size_t end)
 {
-	static unsigned char buf[CHUNK];
-	size_t n;
-	ssize_t w;
-
-	while (off < end) {
-		n = end - off < sizeof(buf) ? end - off : sizeof(buf);
-		edu_pattern(seed, off, buf, n);
-		if (edu_wait(fd, POLLOUT, EDU_STALL_MS)) {
-			edu_dump(ns);
-			ASSERT_TRUE(0) TH_LOG("no room to send at byte %zu",
-					      off);
-		}
-		w = send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (w < 0 && errno == EAGAIN)
-			continue;
-		ASSERT_LT(0, w) TH_LOG("send: %s", strerror(errno));
-		off += w;
+	if (edu_send_range(fd, seed, &off, end, CHUNK, EDU_STALL_MS)) {
+		edu_dump(ns);
+		ASSERT_TRUE(0) TH_LOG("send stopped at byte %zu: %s", off,
+				      strerror(errno));
 	}
 	ASSERT_EQ(0, shutdown(fd, SHUT_WR));
 }
@@ -181,24 +158,13 @@ TEST_F_TIMEOUT(edu, flow__stalled_receiver_edu_to_edu, 120)
 static void send_until_error(struct __test_metadata *_metadata, int fd,
 			     unsigned int seed, int ms)
 {
-	static unsigned char buf[CHUNK];
 	double t0 = edu_now();
 	size_t off = 0;
-	ssize_t w;
 
-	for (;;) {
+	while (edu_send_range(fd, seed, &off, SIZE_MAX, CHUNK, 100) &&
+	       errno == EAGAIN)
 		ASSERT_GT(ms / 1000.0, edu_now() - t0)
 			TH_LOG("no error after %d ms", ms);
-		edu_pattern(seed, off, buf, sizeof(buf));
-		if (edu_poll1(fd, POLLOUT, 100) <= 0)
-			continue;
-		w = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (w < 0 && errno == EAGAIN)
-			continue;
-		if (w < 0)
-			break;
-		off += w;
-	}
 }
 
 TEST_F_TIMEOUT(edu, flow__peer_vanishes_mid_transfer, 60)
