@@ -93,8 +93,37 @@ static void edu_seq_stop(struct seq_file *seq, void *v)
 }
 
 /*
- * The queue columns mean what they mean in /proc/net/tcp: bytes not yet
- * acknowledged and bytes not yet read; for a listener, nothing and the
+ * The timer columns as /proc/net/tcp fills them: which timer is pending
+ * (1 retransmission, 4 zero-window probe, 2 keepalive, 0 none) and the
+ * clock ticks (USER_HZ) until it fires.  The retransmission timer also
+ * paces window probes: nothing in flight means it is probing.
+ */
+static int edu_seq_timer(struct sock *sk, const struct edu_tcb *tcb,
+			 unsigned long *when)
+{
+	struct edu_sock *esk = edu_sk(sk);
+	unsigned long expires;
+	int timer;
+
+	if (timer_pending(&esk->rtx_timer)) {
+		timer = READ_ONCE(tcb->snd_una) == READ_ONCE(tcb->snd_nxt) ?
+			4 : 1;
+		expires = READ_ONCE(esk->rtx_timer.expires);
+	} else if (timer_pending(&sk->sk_timer)) {
+		timer = 2;
+		expires = READ_ONCE(sk->sk_timer.expires);
+	} else {
+		*when = 0;
+		return 0;
+	}
+	*when = jiffies_delta_to_clock_t((long)(expires - jiffies));
+	return timer;
+}
+
+/*
+ * The queue columns mean what they mean in /proc/net/tcp: bytes written
+ * and not yet acknowledged (write_seq - SND.UNA) and bytes received and
+ * not yet read (RCV.NXT - copied_seq); for a listener, nothing and the
  * accept queue's length.
  */
 static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
@@ -103,14 +132,25 @@ static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
 	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	int state = inet_sk_state_load(sk);
 	u32 tx_queue, rx_queue;
+	unsigned long when;
+	int timer;
 
 	if (state == TCP_LISTEN) {
 		rx_queue = READ_ONCE(sk->sk_ack_backlog);
 		tx_queue = 0;
 	} else {
-		rx_queue = sk_rmem_alloc_get(sk);
-		tx_queue = READ_ONCE(sk->sk_wmem_queued);
+		/*
+		 * Lockless: either difference may be a moment old.  A FIN
+		 * received takes a sequence number but is no byte to read.
+		 */
+		tx_queue = READ_ONCE(tcb->write_seq) - READ_ONCE(tcb->snd_una);
+		rx_queue = max_t(int, READ_ONCE(tcb->rcv_nxt) -
+				 READ_ONCE(tcb->copied_seq), 0);
+		if (rx_queue && (state == TCP_CLOSE_WAIT ||
+				 state == TCP_LAST_ACK || state == TCP_CLOSING))
+			rx_queue--;
 	}
+	timer = edu_seq_timer(sk, tcb, &when);
 
 	/*
 	 * TCP's columns, then the TCB (RFC 9293 names, read without the
@@ -122,7 +162,7 @@ static void edu_seq_show_sock(struct seq_file *seq, struct sock *sk, int sl)
 		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %08X %08X %08X %7u %7u %u %u %u %u\n",
 		   sl, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
 		   inet->inet_daddr, ntohs(inet->inet_dport), state,
-		   tx_queue, rx_queue, 0, 0UL, tcb->retransmits,
+		   tx_queue, rx_queue, timer, when, tcb->retransmits,
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)), 0,
 		   sock_i_ino(sk), READ_ONCE(tcb->snd_una),
 		   READ_ONCE(tcb->snd_nxt), READ_ONCE(tcb->rcv_nxt),

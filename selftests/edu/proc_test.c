@@ -449,6 +449,61 @@ TEST_F(edu, proc__tcb_columns)
 	ASSERT_LT(0UL, s[TCB_RCV_WND]);
 }
 
+/*
+ * tx_queue and rx_queue count bytes as in /proc/net/tcp: written and not
+ * acknowledged, received and not read (a FIN is no byte); tr:tm->when name
+ * the pending timer, keepalive (2) on an idle connection, retransmission
+ * (1) while data goes unacknowledged.
+ */
+TEST_F(edu, proc__queues_and_timers)
+{
+	struct edu_proc_line l;
+	char buf[3000];
+	int ns, cli, srv;
+
+	edu_connect_pair(_metadata, self, EDU_LO, true, true, &cli, &srv);
+	memset(buf, 'q', sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(cli, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, shutdown(cli, SHUT_WR));
+	edu_msleep(300);
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(srv), &l));
+	ASSERT_EQ(0x08U, l.st) TH_LOG("line: '%s'", l.raw);	/* CLOSE-WAIT */
+	ASSERT_EQ(3000U, l.rx_queue) TH_LOG("line: '%s'", l.raw);
+	ASSERT_EQ(0U, l.tx_queue);
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(cli), &l));
+	ASSERT_EQ(0U, l.tx_queue) TH_LOG("line: '%s'", l.raw);
+	ASSERT_EQ(0U, l.tr) TH_LOG("line: '%s'", l.raw);
+	ASSERT_EQ(0UL, l.when);
+	ASSERT_EQ((ssize_t)sizeof(buf), recv(srv, buf, sizeof(buf),
+					     MSG_WAITALL));
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(srv), &l));
+	ASSERT_EQ(0U, l.rx_queue) TH_LOG("line: '%s'", l.raw);
+
+	/* Idle with SO_KEEPALIVE: the keepalive timer, due within 100 s. */
+	ASSERT_EQ(0, edu_set_int(srv, SOL_TCP, TCP_KEEPIDLE, 100));
+	ASSERT_EQ(0, edu_set_int(srv, SOL_SOCKET, SO_KEEPALIVE, 1));
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(srv), &l));
+	ASSERT_EQ(2U, l.tr) TH_LOG("line: '%s'", l.raw);
+	ASSERT_LT(0UL, l.when);
+	ASSERT_GE(100UL * sysconf(_SC_CLK_TCK), l.when);
+
+	/* Data the peer never acknowledges: the retransmission timer. */
+	ns = edu_track(edu_veth_peer());
+	ASSERT_LE(0, ns) TH_LOG("cannot set up the veth pair");
+	edu_connect_pair(_metadata, self, ns, true, true, &cli, &srv);
+	ASSERT_EQ(0, edu_sh("tc qdisc add dev edu_h root netem loss 100%%"));
+	ASSERT_EQ(1000, send(cli, buf, 1000, 0));
+	edu_msleep(50);
+	ASSERT_EQ(1, edu_proc_find(EDU_PROC, edu_inode(cli), &l));
+	ASSERT_EQ(1000U, l.tx_queue) TH_LOG("line: '%s'", l.raw);
+	ASSERT_EQ(1U, l.tr) TH_LOG("line: '%s'", l.raw);
+	ASSERT_LT(0UL, l.when);
+	ASSERT_GE((unsigned long)sysconf(_SC_CLK_TCK), l.when);
+	/* The link back: the retransmission gets through, for a clean close. */
+	ASSERT_EQ(0, edu_sh("tc qdisc del dev edu_h root"));
+	ASSERT_EQ(1000, recv(srv, buf, 1000, MSG_WAITALL));
+}
+
 /* Many namespaces come and go with sockets in them; nothing is left. */
 TEST_F(edu, proc__namespace_teardown)
 {
