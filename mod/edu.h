@@ -91,6 +91,12 @@ struct edu_stats {
  * @rcv_wup: RCV.NXT when @rcv_wnd was advertised; the advertised right
  *	edge is @rcv_wup + @rcv_wnd, which must never move left
  * @max_wnd: largest window the peer ever offered (sender SWS avoidance)
+ * @snd_wscale: the peer's window scale shift, applied to SEG.WND of every
+ *	segment but a SYN (RFC 7323 section 2.3); 0 without window scaling
+ * @rcv_wscale: our window scale shift: the window we advertise is sent
+ *	shifted right by it; 0 without window scaling
+ * @wscale_ok: window scaling is on: we offered it in our SYN (or, passive,
+ *	the peer did and we answer it); cleared if the other side did not
  * @mss: effective send MSS (RFC 9293 section 3.7.1)
  * @advmss: the MSS we offer, from the route's MTU
  * @user_mss: TCP_MAXSEG: a cap on the MSS (0: none)
@@ -140,6 +146,9 @@ struct edu_tcb {
 	u32 copied_seq;
 	u32 rcv_wup;
 	u32 max_wnd;
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	bool wscale_ok;
 	u16 mss;
 	u16 advmss;
 	u16 user_mss;
@@ -334,6 +343,7 @@ enum edu_mib {
  * @rto_max_ms: ceiling of the retransmission timeout and its backoff
  * @delack_ms: how long an ACK may wait for data to ride on (MUST-40)
  * @initial_cwnd: initial congestion window, in segments (RFC 6928)
+ * @window_scaling: offer and accept window scaling (RFC 7323 section 2)
  * @cong: congestion control that new sockets start with
  *
  * Names, units and defaults are those of Linux's net.ipv4.tcp_* sysctls.
@@ -356,6 +366,7 @@ struct edu_sysctl {
 	int rto_max_ms;
 	int delack_ms;
 	int initial_cwnd;
+	int window_scaling;
 	const struct edu_cong_ops *cong;
 };
 
@@ -457,7 +468,7 @@ static inline u32 edu_now_us(void)
 #define EDU_RTO_INIT		(1 * HZ)	/* RFC 6298 section 2.1 */
 #define EDU_TIMEWAIT_LEN	(60 * HZ)	/* 2*MSL */
 #define EDU_MSS_DEFAULT		536		/* MUST-15 */
-#define EDU_MAX_WINDOW		65535U		/* no window scaling yet */
+#define EDU_MAX_WINDOW		65535U		/* the header's 16 bits */
 
 /* How long an orphan waits in FIN-WAIT-2: the namespace's fin_timeout. */
 static inline unsigned long edu_fin_timeout(const struct sock *sk)
@@ -542,6 +553,7 @@ void edu_retransmit_all(struct sock *sk);
 void edu_send_probe(struct sock *sk);
 u16 edu_route_mss(struct sock *sk);
 u32 edu_rcv_space(const struct sock *sk);
+u8 edu_rcv_wscale(const struct sock *sk);
 u32 edu_rcv_wnd_left(const struct edu_tcb *tcb);
 void edu_maybe_send_window_update(struct sock *sk);
 

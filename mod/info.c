@@ -113,7 +113,12 @@ static void edu_fill_tcp_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_retransmits = probing ? 0 : tcb->retransmits;
 	info->tcpi_probes = probing ? tcb->retransmits : tcb->probes_out;
 	info->tcpi_backoff = tcb->backoff;
-	/* No timestamps, SACK, window scaling or ECN: tcpi_options 0. */
+	/* Of the options only window scaling (RFC 7323): no TS, SACK, ECN. */
+	if (tcb->wscale_ok) {
+		info->tcpi_options |= TCPI_OPT_WSCALE;
+		info->tcpi_snd_wscale = tcb->snd_wscale;
+		info->tcpi_rcv_wscale = tcb->rcv_wscale;
+	}
 
 	info->tcpi_rto = jiffies_to_usecs(tcb->rto);
 	info->tcpi_ato = READ_ONCE(edu_net_sysctl(sock_net(sk))->delack_ms) *

@@ -30,18 +30,39 @@
 #include "rtt.h"
 #include "seq.h"
 
-/* The effective send MSS from the peer's option (MUST-15, MUST-16). */
-static u16 edu_peer_mss(const struct sk_buff *skb, u16 advmss)
+/*
+ * What the peer's SYN or SYN-ACK @skb offers, for the connection @sk:
+ * the effective send MSS (MUST-15, MUST-16: 536 without the option), and
+ * window scaling (RFC 7323 section 2.2).  Scaling is on only if both SYNs
+ * carry the option: @sk->tcb.wscale_ok says whether ours does (an active
+ * open) or would (a passive one); without the peer's, both shifts are 0.
+ */
+static void edu_rcv_syn_options(struct sock *sk, const struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	struct edu_tcp_options opts;
 	u16 mss = EDU_MSS_DEFAULT;
 
-	if (!edu_options_parse((const u8 *)(th + 1),
-			       th->doff * 4 - sizeof(*th), th->syn, &opts) &&
-	    opts.saw_mss && opts.mss)
+	if (edu_options_parse((const u8 *)(th + 1),
+			      th->doff * 4 - sizeof(*th), th->syn, &opts))
+		opts = (struct edu_tcp_options){};
+	if (opts.saw_mss && opts.mss)
 		mss = opts.mss;
-	return min(mss, advmss);
+	tcb->mss = min(mss, tcb->advmss);
+	tcb->wscale_ok = tcb->wscale_ok && opts.saw_wscale;
+	tcb->snd_wscale = tcb->wscale_ok ? opts.wscale : 0;
+	if (!tcb->wscale_ok)
+		tcb->rcv_wscale = 0;
+}
+
+/* SEG.WND in bytes: RFC 7323 section 2.3, a SYN's window is never scaled. */
+static u32 edu_seg_wnd(const struct edu_tcb *tcb,
+		       const struct edu_skb_cb *cb)
+{
+	if (cb->flags & TCPHDR_SYN)
+		return cb->wnd;
+	return (u32)cb->wnd << tcb->snd_wscale;
 }
 
 /*
@@ -166,7 +187,9 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	tcb->advmss = edu_route_mss(child);
 	if (edu_sk(sk)->tcb.user_mss)
 		tcb->advmss = min(tcb->advmss, edu_sk(sk)->tcb.user_mss);
-	tcb->mss = edu_peer_mss(skb, tcb->advmss);
+	tcb->wscale_ok = READ_ONCE(edu_net_sysctl(sock_net(sk))->window_scaling);
+	tcb->rcv_wscale = edu_rcv_wscale(child);
+	edu_rcv_syn_options(child, skb);
 	tcb->iss = secure_tcp_seq_and_ts_off(sock_net(sk), iph->daddr,
 					     iph->saddr, th->dest,
 					     th->source).seq;
@@ -299,7 +322,7 @@ static void edu_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	tcb->rcv_nxt = cb->seq + 1;
 	tcb->rcv_wup = tcb->rcv_nxt;
 	tcb->copied_seq = tcb->rcv_nxt;
-	tcb->mss = edu_peer_mss(skb, tcb->advmss);
+	edu_rcv_syn_options(sk, skb);
 	tcb->snd_wnd = cb->wnd;
 	tcb->max_wnd = cb->wnd;
 	tcb->snd_wl1 = cb->seq;
@@ -367,7 +390,8 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	 * one inflates the window by a segment that left the network.
 	 */
 	if (cb->ack_seq == tcb->snd_una && cb->seq == cb->end_seq &&
-	    cb->wnd == tcb->snd_wnd && tcb->snd_una != tcb->snd_nxt) {
+	    edu_seg_wnd(tcb, cb) == tcb->snd_wnd &&
+	    tcb->snd_una != tcb->snd_nxt) {
 		if (tcb->dupacks < U8_MAX)
 			tcb->dupacks++;
 		if (edu_cc_dupack(&tcb->cc, tcb->dupacks, tcb->snd_una,
@@ -418,7 +442,7 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 	    (edu_seq_before(tcb->snd_wl1, cb->seq) ||
 	     (tcb->snd_wl1 == cb->seq &&
 	      edu_seq_leq(tcb->snd_wl2, cb->ack_seq)))) {
-		tcb->snd_wnd = cb->wnd;
+		tcb->snd_wnd = edu_seg_wnd(tcb, cb);
 		tcb->snd_wl1 = cb->seq;
 		tcb->snd_wl2 = cb->ack_seq;
 		tcb->max_wnd = max(tcb->max_wnd, tcb->snd_wnd);
@@ -678,7 +702,7 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 		edu_cc_start(sk);
 		tcb->snd_wl1 = cb->seq;
 		tcb->snd_wl2 = cb->ack_seq;
-		tcb->snd_wnd = cb->wnd;
+		tcb->snd_wnd = edu_seg_wnd(tcb, cb);
 		if (edu_sk(sk)->parent)
 			edu_child_established(sk);
 		else

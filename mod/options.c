@@ -120,15 +120,27 @@ int edu_options_parse(const u8 *opt, unsigned int len, bool syn,
  * edu_options_write_syn() - write the options of a SYN or SYN-ACK
  * @buf: at least EDU_MAX_OPTION_SPACE bytes
  * @mss: the MSS to offer (RFC 9293 section 3.7.1, MUST-14)
+ * @wscale: the window scale shift to offer (RFC 7323 section 2.2), or -1
+ *	for no window scale option
  *
- * Return: the number of bytes written, a multiple of 4 as the data offset
- * requires.
+ * The window scale option is 3 bytes; a NOP in front of it keeps the
+ * options a multiple of 4 long, as the data offset requires.
+ *
+ * Return: the number of bytes written, a multiple of 4.
  */
-unsigned int edu_options_write_syn(u8 *buf, u16 mss)
+unsigned int edu_options_write_syn(u8 *buf, u16 mss, int wscale)
 {
-	buf[0] = EDU_OPT_MSS;
-	buf[1] = EDU_OPTLEN_MSS;
-	buf[2] = mss >> 8;
-	buf[3] = mss & 0xff;
-	return EDU_OPTLEN_MSS;
+	unsigned int len = 0;
+
+	buf[len++] = EDU_OPT_MSS;
+	buf[len++] = EDU_OPTLEN_MSS;
+	buf[len++] = mss >> 8;
+	buf[len++] = mss & 0xff;
+	if (wscale >= 0) {
+		buf[len++] = EDU_OPT_NOP;
+		buf[len++] = EDU_OPT_WSCALE;
+		buf[len++] = EDU_OPTLEN_WSCALE;
+		buf[len++] = wscale > EDU_MAX_WSCALE ? EDU_MAX_WSCALE : wscale;
+	}
+	return len;
 }

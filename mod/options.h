@@ -54,6 +54,6 @@ struct edu_tcp_options {
 
 int edu_options_parse(const u8 *opt, unsigned int len, bool syn,
 		      struct edu_tcp_options *out);
-unsigned int edu_options_write_syn(u8 *buf, u16 mss);
+unsigned int edu_options_write_syn(u8 *buf, u16 mss, int wscale);
 
 #endif /* _EDU_OPTIONS_H */

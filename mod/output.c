@@ -90,19 +90,48 @@ static struct rtable *edu_route(struct sock *sk)
  * The free receive buffer, scaled by the payload-to-memory ratio of the
  * segments received so far (tcb.rcv_ratio; half, before any arrived), so
  * that a full window fits in SO_RCVBUF however the driver allocated the
- * segments, as Linux's scaling_ratio does.  At most 65535 until window
- * scaling (RFC 7323) is implemented.
+ * segments, as Linux's scaling_ratio does.  At most what the window field
+ * can carry: 65535 shifted by our window scale (RFC 7323 section 2.3).
  *
  * Return: window in bytes.
  */
 u32 edu_rcv_space(const struct sock *sk)
 {
 	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
-	u32 ratio = READ_ONCE(edu_sk(sk)->tcb.rcv_ratio);
+	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	u32 ratio = READ_ONCE(tcb->rcv_ratio);
 
 	if (space <= 0)
 		return 0;
-	return min_t(u32, (u64)space * ratio >> 8, EDU_MAX_WINDOW);
+	return min_t(u32, (u64)space * ratio >> 8,
+		     EDU_MAX_WINDOW << READ_ONCE(tcb->rcv_wscale));
+}
+
+/**
+ * edu_rcv_wscale() - the window scale shift to offer in our SYN
+ * @sk: a socket about to send a SYN or a SYN-ACK
+ *
+ * RFC 7323 section 2.2: the shift is fixed for the connection's life, so
+ * it is chosen for the largest buffer the socket may ever have: tcp_rmem's
+ * maximum, or the SO_RCVBUF the application fixed, as Linux's
+ * tcp_select_initial_window() does; the smallest shift that lets that
+ * buffer be advertised in 16 bits, at most 14.
+ *
+ * Return: the shift count.
+ */
+u8 edu_rcv_wscale(const struct sock *sk)
+{
+	u32 space = READ_ONCE(sk->sk_rcvbuf);
+	u8 wscale = 0;
+
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		space = max_t(u32, space,
+			      READ_ONCE(edu_net_sysctl(sock_net(sk))->rmem[2]));
+	while (space > EDU_MAX_WINDOW && wscale < EDU_MAX_WSCALE) {
+		space >>= 1;
+		wscale++;
+	}
+	return wscale;
 }
 
 /*
@@ -115,8 +144,9 @@ u32 edu_rcv_space(const struct sock *sk)
  */
 static u32 edu_rcv_sws_step(const struct sock *sk)
 {
+	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	u32 buff = min_t(u32, (u64)READ_ONCE(sk->sk_rcvbuf) *
-			 edu_sk(sk)->tcb.rcv_ratio >> 8, EDU_MAX_WINDOW);
+			 tcb->rcv_ratio >> 8, EDU_MAX_WINDOW << tcb->rcv_wscale);
 
 	return min_t(u32, buff / 2, edu_sk(sk)->tcb.advmss);
 }
@@ -136,21 +166,27 @@ u32 edu_rcv_wnd_left(const struct edu_tcb *tcb)
 }
 
 /*
- * The window to advertise now (RFC 9293 section 3.8.6).  The right edge
- * never moves left (shrinking is discouraged, section 3.8.6), and moves
- * right only by the silly-window step.
+ * The window to advertise now (RFC 9293 section 3.8.6), as the header's
+ * field carries it.  The right edge never moves left (shrinking is
+ * discouraged, section 3.8.6), and moves right only by the silly-window
+ * step.  RFC 7323 section 2.3: the field holds the window shifted right
+ * by our scale, except on a SYN, which is never scaled (so at most 65535
+ * there); the window is rounded up to the scale's unit, as Linux does,
+ * because rounding down could move the right edge left.
  */
-static u16 edu_select_window(struct sock *sk)
+static u16 edu_select_window(struct sock *sk, bool syn)
 {
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	u8 wscale = syn ? 0 : tcb->rcv_wscale;
 	u32 cur = edu_rcv_wnd_left(tcb);
 	u32 wnd = edu_rcv_space(sk);
 
 	if (wnd < cur + edu_rcv_sws_step(sk))
 		wnd = cur;
+	wnd = min(ALIGN(wnd, 1U << wscale), EDU_MAX_WINDOW << wscale);
 	tcb->rcv_wnd = wnd;
 	tcb->rcv_wup = tcb->rcv_nxt;
-	return wnd;
+	return wnd >> wscale;
 }
 
 /*
@@ -175,7 +211,9 @@ static int edu_send_segment(struct sock *sk, struct sk_buff *skb, u32 seq,
 		return PTR_ERR(rt);
 	}
 	if (flags & TCPHDR_SYN)
-		optlen = edu_options_write_syn(opts, tcb->advmss);
+		optlen = edu_options_write_syn(opts, tcb->advmss,
+					       tcb->wscale_ok ?
+					       tcb->rcv_wscale : -1);
 
 	th = skb_push(skb, sizeof(*th) + optlen);
 	skb_reset_transport_header(skb);
@@ -187,7 +225,7 @@ static int edu_send_segment(struct sock *sk, struct sk_buff *skb, u32 seq,
 		th->ack_seq = htonl(tcb->rcv_nxt);
 	th->doff = (sizeof(*th) + optlen) / 4;
 	tcp_flag_byte(th) = flags;
-	th->window = htons(edu_select_window(sk));
+	th->window = htons(edu_select_window(sk, flags & TCPHDR_SYN));
 	memcpy(th + 1, opts, optlen);
 	edu_csum_partial(skb, inet->inet_saddr, inet->inet_daddr);
 
@@ -615,6 +653,10 @@ int edu_connect_start(struct sock *sk)
 	tcb->rcv_nxt = 0;
 	tcb->rcv_wnd = 0;
 	tcb->rcv_wup = 0;
+	/* RFC 7323 section 2.2: offered in the SYN, on if the SYN-ACK agrees. */
+	tcb->wscale_ok = READ_ONCE(edu_net_sysctl(sock_net(sk))->window_scaling);
+	tcb->rcv_wscale = tcb->wscale_ok ? edu_rcv_wscale(sk) : 0;
+	tcb->snd_wscale = 0;
 	tcb->rto = EDU_RTO_INIT;
 	tcb->retransmits = 0;
 	tcb->backoff = 0;

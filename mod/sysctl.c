@@ -43,6 +43,7 @@ static struct edu_sysctl edu_sysctl_defaults = {
 	.rto_max_ms		= 120000,	/* TCP_RTO_MAX */
 	.delack_ms		= 40,		/* TCP_DELACK_MIN */
 	.initial_cwnd		= EDU_INIT_CWND_SEGS,
+	.window_scaling		= 1,		/* tcp_window_scaling */
 };
 
 /* Fixed bounds. */
@@ -179,6 +180,8 @@ static const struct ctl_table edu_sysctl_table[] = {
 		       &edu_delack_max),
 	EDU_SYSCTL_INT(initial_cwnd, proc_dointvec_minmax, SYSCTL_ONE,
 		       &edu_initial_cwnd_max),
+	EDU_SYSCTL_INT(window_scaling, proc_dointvec_minmax, SYSCTL_ZERO,
+		       SYSCTL_ONE),
 	{
 		.procname	= "congestion_control",
 		.data		= &edu_sysctl_defaults.cong,

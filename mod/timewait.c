@@ -70,7 +70,9 @@ void edu_tw_enter(struct sock *sk)
 	tw->dport = inet->inet_dport;
 	tw->snd_nxt = edu_sk(sk)->tcb.snd_nxt;
 	tw->rcv_nxt = edu_sk(sk)->tcb.rcv_nxt;
-	tw->rcv_wnd = edu_rcv_wnd_left(&edu_sk(sk)->tcb);
+	/* The window as the header's field carries it (RFC 7323 2.3). */
+	tw->rcv_wnd = min(edu_rcv_wnd_left(&edu_sk(sk)->tcb) >>
+			  edu_sk(sk)->tcb.rcv_wscale, EDU_MAX_WINDOW);
 	timer_setup(&tw->timer, edu_tw_expire, 0);
 
 	h = edu_ehashfn(en, tw->saddr, tw->sport, tw->daddr, tw->dport);

@@ -122,6 +122,7 @@ static const struct {
 	{ "rto_max_ms", "120000" },
 	{ "delack_ms", "40" },
 	{ "initial_cwnd", "10" },
+	{ "window_scaling", "1" },
 	{ "congestion_control", "reno" },
 };
 
@@ -142,6 +143,7 @@ static const struct {
 	{ "rto_max_ms", 1000, 120000 },
 	{ "delack_ms", 1, 200 },
 	{ "initial_cwnd", 1, 100 },
+	{ "window_scaling", 0, 1 },
 };
 
 /* ------------------------------------------------------------ files -- */
@@ -708,6 +710,56 @@ TEST_F(edu, sysctl__initial_cwnd)
 	ASSERT_EQ(4, first_flight(_metadata, self, ns));
 	ASSERT_EQ(0, sysctl_set("initial_cwnd", 20));
 	ASSERT_EQ(20, first_flight(_metadata, self, ns));
+}
+
+/*
+ * The window scale shifts of a connection from AF_EDU to Linux TCP, as
+ * TCP_INFO reports them (-1: no window scaling), checked against what
+ * Linux's end reports.
+ */
+static void wscales(struct __test_metadata *_metadata,
+		    struct _test_data_edu *self, int *snd, int *rcv)
+{
+	struct tcp_info ti, peer;
+	socklen_t len = sizeof(ti);
+	int cli, srv;
+
+	edu_connect_pair(_metadata, self, EDU_LO, true, false, &cli, &srv);
+	ASSERT_EQ(0, getsockopt(cli, SOL_TCP, TCP_INFO, &ti, &len));
+	len = sizeof(peer);
+	ASSERT_EQ(0, getsockopt(srv, SOL_TCP, TCP_INFO, &peer, &len));
+	ASSERT_EQ(ti.tcpi_options & TCPI_OPT_WSCALE,
+		  peer.tcpi_options & TCPI_OPT_WSCALE);
+	*snd = *rcv = -1;
+	if (ti.tcpi_options & TCPI_OPT_WSCALE) {
+		ASSERT_EQ((int)ti.tcpi_snd_wscale, (int)peer.tcpi_rcv_wscale);
+		ASSERT_EQ((int)ti.tcpi_rcv_wscale, (int)peer.tcpi_snd_wscale);
+		*snd = ti.tcpi_snd_wscale;
+		*rcv = ti.tcpi_rcv_wscale;
+	}
+	abort_close(_metadata, self, cli);
+	abort_close(_metadata, self, srv);
+}
+
+/*
+ * window_scaling switches RFC 7323 window scaling; rmem's maximum, the
+ * largest the receive buffer may be, chooses the shift AF_EDU offers:
+ * 7 for 6 MB, 5 for 1 MB (the buffer in 16 bits), as Linux chooses.
+ */
+TEST_F(edu, sysctl__window_scaling)
+{
+	int snd, rcv;
+
+	wscales(_metadata, self, &snd, &rcv);
+	ASSERT_EQ(7, rcv);
+	ASSERT_LE(0, snd);
+	ASSERT_EQ(0, sysctl_write("rmem", "4096 131072 1048576"));
+	wscales(_metadata, self, &snd, &rcv);
+	ASSERT_EQ(5, rcv);
+	ASSERT_EQ(0, sysctl_set("window_scaling", 0));
+	wscales(_metadata, self, &snd, &rcv);
+	ASSERT_EQ(-1, rcv);
+	ASSERT_EQ(-1, snd);
 }
 
 /* The RTO of an AF_EDU connection on loopback after some round trips. */

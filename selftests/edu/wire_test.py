@@ -160,6 +160,26 @@ def mss_option(tcp):
     return None
 
 
+def wscale_option(tcp):
+    for kind, value in tcp.options:
+        if kind == 'WScale':
+            return value
+    return None
+
+
+def edu_wscale():
+    """The window scale AF_EDU offers (RFC 7323 section 2.2): the
+    smallest shift that fits net.edu.rmem's maximum (tcp_rmem[2]) in 16
+    bits, as Linux chooses it."""
+    with open('/proc/sys/net/edu/rmem') as f:
+        space = int(f.read().split()[2])
+    shift = 0
+    while space > 65535 and shift < 14:
+        space >>= 1
+        shift += 1
+    return shift
+
+
 def show(pkt):
     """A segment in one line, tcpdump style."""
     tcp = pkt[TCP]
@@ -399,7 +419,7 @@ def edu_tcb(lport, rport):
         if (proc_addr(row['local_address'])[1],
                 proc_addr(row['rem_address'])[1]) == (lport, rport):
             return {'retransmits': int(row['retrnsmt'], 16),
-                    'rto': int(row['rto'])}
+                    'rto': int(row['rto']), 'rcv_wnd': int(row['rcv_wnd'])}
     return None
 
 
@@ -464,9 +484,9 @@ class Conn:
     def recv(self, timeout=2.0):
         return self.wire.recv(timeout, sport=self.port, dport=self.sport)
 
-    def syn(self):
+    def syn(self, options=(('MSS', PEER_MSS),)):
         """Send the SYN; return AF_EDU's answer (None if none)."""
-        self.send('S', ack=0, options=[('MSS', PEER_MSS)])
+        self.send('S', ack=0, options=list(options))
         self.snd_nxt = seq_add(self.iss, 1)
         self.synack = self.recv()
         if self.synack is not None:
@@ -534,6 +554,7 @@ def test_active_open(t):
     tcp = syn[TCP]
     check_eq('SYN flags', str(tcp.flags), 'S')
     check_eq('SYN MSS option', mss_option(tcp), EDU_MSS)
+    check_eq('SYN window scale option', wscale_option(tcp), edu_wscale())
     check(tcp.window > 0, f'SYN window: expected > 0, seen {tcp.window}')
     check_eq('SYN payload length', len(tcp_data(syn)), 0)
     check_eq('SYN ack field', tcp.ack, 0)
@@ -550,6 +571,9 @@ def test_active_open(t):
     check_eq('ACK seq', ack[TCP].seq, seq_add(edu_iss, 1))
     check_eq('ACK ack', ack[TCP].ack, seq_add(iss, 1))
     check_eq('ACK payload length', len(tcp_data(ack)), 0)
+    # Our SYN-ACK offered no window scale: AF_EDU's windows are unscaled.
+    check_eq('ACK window (no scaling)', ack[TCP].window,
+             edu_tcb(sport, port)['rcv_wnd'])
 
     data = random.randbytes(3500)
     cat.write(data)
@@ -585,6 +609,8 @@ def test_passive_open(t):
     check_eq('SYN-ACK flags', str(tcp.flags), 'SA')
     check_eq('SYN-ACK ack', tcp.ack, conn.snd_nxt)
     check_eq('SYN-ACK MSS option', mss_option(tcp), EDU_MSS)
+    # RFC 7323 section 2.2: no window scale in answer to a SYN without.
+    check_eq('SYN-ACK window scale option', wscale_option(tcp), None)
     check(tcp.window > 0, f'SYN-ACK window: expected > 0, seen '
           f'{tcp.window}')
     check_eq('SYN-ACK payload length', len(tcp_data(synack)), 0)
@@ -1097,6 +1123,109 @@ def test_synack_retransmission(t):
 
 
 # ------------------------------------------------------------ windows --
+
+def take_window(what, recv, nxt, edge):
+    """Data from AF_EDU up to the window's right edge and not beyond it
+    (retransmissions may come while we wait): return the bytes."""
+    got = bytearray()
+    while (pkt := recv(0.5)) is not None:
+        payload = tcp_data(pkt)
+        if not payload or seq_diff(pkt[TCP].seq, nxt) < 0:
+            continue
+        end = seq_add(pkt[TCP].seq, len(payload))
+        check(seq_diff(end, edge) <= 0, f'{what}: {show(pkt)} goes '
+              f'{seq_diff(end, edge)} bytes beyond the window')
+        check_eq(f'{what}: data seq', pkt[TCP].seq, nxt)
+        got.extend(payload)
+        nxt = end
+    return bytes(got)
+
+
+def test_window_scale_active(t):
+    """RFC 7323 section 2: AF_EDU's SYN offers a window scale; the peer's
+    SYN-ACK offers shift 2.  The SYN-ACK's window is not scaled; after it,
+    the peer's windows count 4 bytes a unit (250 means 1000 bytes), and
+    AF_EDU's own window field is its window shifted by its scale."""
+    port = t.next_port()
+    cat = t.educat(PEER_IP, str(port))
+    syn = t.wire.recv(3.0, dport=port)
+    check(syn is not None, 'no SYN from AF_EDU')
+    diag(f'SYN: {show(syn)}')
+    tcp = syn[TCP]
+    shift = edu_wscale()
+    check_eq('SYN window scale option', wscale_option(tcp), shift)
+    check(tcp.window <= 65535, 'SYN window')
+    sport, edu_iss = tcp.sport, tcp.seq
+    iss = random.getrandbits(32)
+    t.wire.send(TCP(sport=port, dport=sport, flags='SA', seq=iss,
+                    ack=seq_add(edu_iss, 1), window=65535,
+                    options=[('MSS', PEER_MSS), ('WScale', 2)]))
+    ack = t.wire.recv(3.0, sport=sport, dport=port)
+    check(ack is not None, 'no ACK of our SYN-ACK')
+    diag(f'ACK: {show(ack)}')
+    wnd = edu_tcb(sport, port)['rcv_wnd']
+    check_eq('ACK window field', ack[TCP].window, wnd >> shift)
+    check(wnd > 0, 'AF_EDU offered no window')
+
+    # 250 units of 4 bytes: AF_EDU may send 1000 bytes, no more (unscaled
+    # it would stop at 250).
+    nxt = seq_add(edu_iss, 1)
+    t.wire.send(TCP(sport=port, dport=sport, flags='A', seq=seq_add(iss, 1),
+                    ack=nxt, window=250))
+    data = random.randbytes(5000)
+    cat.write(data)
+    got = take_window('scaled window', lambda timeout: t.wire.recv(
+        timeout, sport=sport, dport=port), nxt, seq_add(nxt, 1000))
+    check_eq('bytes sent into a window of 250 << 2', len(got), 1000)
+    check(got == data[:1000], 'data differs from what was written')
+
+
+def test_window_scale_passive(t):
+    """A SYN offering shift 3 gets a SYN-ACK offering AF_EDU's own shift,
+    with an unscaled window; then the peer's 100 means 800 bytes, and
+    AF_EDU's ACKs carry its window shifted by its scale."""
+    conn = Conn(t)
+    shift = edu_wscale()
+    synack = conn.syn(options=[('MSS', PEER_MSS), ('WScale', 3)])
+    check(synack is not None, 'no SYN-ACK to our SYN')
+    diag(f'SYN-ACK: {show(synack)}')
+    tcp = synack[TCP]
+    check_eq('SYN-ACK window scale option', wscale_option(tcp), shift)
+    check_eq('SYN-ACK window (never scaled)', tcp.window,
+             edu_tcb(conn.port, conn.sport)['rcv_wnd'])
+    conn.send('A', window=100)
+    check(wait_until(lambda: edu_state(conn.port, conn.sport) ==
+                     ESTABLISHED), 'not ESTABLISHED')
+    data = random.randbytes(3000)
+    conn.cat.write(data)
+    got = take_window('scaled window', conn.recv, conn.rcv_nxt,
+                      seq_add(conn.rcv_nxt, 800))
+    check_eq('bytes sent into a window of 100 << 3', len(got), 800)
+    check(got == data[:800], 'data differs from what was written')
+    conn.rcv_nxt = seq_add(conn.rcv_nxt, 800)
+    # Our data; AF_EDU's ACK (delayed, or at once) has a scaled window.
+    conn.send('PA', ack=conn.rcv_nxt, window=0, data=b'x' * 100)
+    conn.snd_nxt = seq_add(conn.snd_nxt, 100)
+    pkt = conn.expect_ack('ACK of our data', conn.snd_nxt,
+                          skip=lambda p: len(tcp_data(p)) > 0)
+    check_eq('ACK window field', pkt[TCP].window,
+             edu_tcb(conn.port, conn.sport)['rcv_wnd'] >> shift)
+
+
+def test_window_scale_off(t):
+    """net.edu.window_scaling = 0: neither SYN nor SYN-ACK offers it."""
+    with sysctl('net.edu.window_scaling', 0):
+        port = t.next_port()
+        t.educat(PEER_IP, str(port))
+        syn = t.wire.recv(3.0, dport=port)
+        check(syn is not None, 'no SYN from AF_EDU')
+        check_eq('SYN window scale option', wscale_option(syn[TCP]), None)
+        conn = Conn(t)
+        synack = conn.syn(options=[('MSS', PEER_MSS), ('WScale', 3)])
+        check(synack is not None, 'no SYN-ACK to our SYN')
+        check_eq('SYN-ACK window scale option', wscale_option(synack[TCP]),
+                 None)
+
 
 def test_send_window(t):
     """We offer a window of 1000 bytes (no window scaling) and educat
@@ -1835,6 +1964,9 @@ TESTS = [
     test_syn_in_established,
     test_segments_after_reset,
     test_synack_retransmission,
+    test_window_scale_active,
+    test_window_scale_passive,
+    test_window_scale_off,
     test_send_window,
     test_window_update,
     test_timewait_fin,

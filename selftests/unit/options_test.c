@@ -177,11 +177,32 @@ TEST(edu_options_write_syn__round_trip)
 	u8 buf[EDU_MAX_OPTION_SPACE];
 	unsigned int len;
 
-	len = edu_options_write_syn(buf, 1460);
-	ASSERT_EQ(0u, len % 4);
+	len = edu_options_write_syn(buf, 1460, -1);
+	ASSERT_EQ(4u, len);
 	ASSERT_EQ(0, parse(buf, len, true, &o));
 	EXPECT_TRUE(o.saw_mss);
 	EXPECT_EQ(1460, o.mss);
+	EXPECT_FALSE(o.saw_wscale);
+}
+
+/* RFC 7323 section 2.2: MSS, then NOP and the window scale option. */
+TEST(edu_options_write_syn__wscale)
+{
+	struct edu_tcp_options o;
+	u8 buf[EDU_MAX_OPTION_SPACE];
+	unsigned int len;
+	int ws;
+
+	for (ws = 0; ws <= 20; ws++) {
+		len = edu_options_write_syn(buf, 1460, ws);
+		ASSERT_EQ(8u, len);
+		ASSERT_EQ(EDU_OPT_NOP, buf[4]);
+		ASSERT_EQ(0, parse(buf, len, true, &o));
+		EXPECT_TRUE(o.saw_mss);
+		EXPECT_EQ(1460, o.mss);
+		EXPECT_TRUE(o.saw_wscale);
+		EXPECT_EQ(ws > EDU_MAX_WSCALE ? EDU_MAX_WSCALE : ws, o.wscale);
+	}
 }
 
 TEST_HARNESS_MAIN
