@@ -18,6 +18,8 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <net/inet_sock.h>
+
+#include "options.h"
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
@@ -97,6 +99,12 @@ struct edu_stats {
  *	shifted right by it; 0 without window scaling
  * @wscale_ok: window scaling is on: we offered it in our SYN (or, passive,
  *	the peer did and we answer it); cleared if the other side did not
+ * @ts_ok: timestamps are on (RFC 7323 section 3): offered in our SYN (or
+ *	answering the peer's), cleared if the other SYN lacks them; then
+ *	every segment we send carries them
+ * @ts_recent: TS.Recent, the peer's TSval we echo (RFC 7323 section 4.3)
+ * @ts_off: offset of our TSval from the clock, per connection (RFC 7323
+ *	section 5.4: not a global clock an observer could read)
  * @mss: effective send MSS (RFC 9293 section 3.7.1)
  * @advmss: the MSS we offer, from the route's MTU
  * @user_mss: TCP_MAXSEG: a cap on the MSS (0: none)
@@ -149,6 +157,9 @@ struct edu_tcb {
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	bool wscale_ok;
+	bool ts_ok;
+	u32 ts_recent;
+	u32 ts_off;
 	u16 mss;
 	u16 advmss;
 	u16 user_mss;
@@ -179,6 +190,8 @@ struct edu_tcb {
  * @end_seq: SEG.SEQ + SEG.LEN (SYN and FIN count one each)
  * @ack_seq: SEG.ACK of an incoming segment
  * @wnd: SEG.WND of an incoming segment
+ * @has_ts: an incoming segment carries the timestamps option
+ * @tsval: its SEG.TSval (RFC 7323 section 3.2)
  * @flags: TCPHDR_* control bits
  * @sent_us: when an outgoing segment was last sent (0: never)
  * @retransmitted: an outgoing segment was sent more than once (no RTT
@@ -196,6 +209,8 @@ struct edu_skb_cb {
 	u8 flags;
 	u8 retransmitted;
 	u32 sent_us;
+	u32 tsval;
+	bool has_ts;
 };
 
 #define EDU_SKB_CB(skb) ((struct edu_skb_cb *)&((skb)->cb[0]))
@@ -280,6 +295,9 @@ struct edu_timewait {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u16 rcv_wnd;
+	bool ts_ok;
+	u32 ts_recent;
+	u32 ts_off;
 	struct timer_list timer;
 };
 
@@ -344,6 +362,7 @@ enum edu_mib {
  * @delack_ms: how long an ACK may wait for data to ride on (MUST-40)
  * @initial_cwnd: initial congestion window, in segments (RFC 6928)
  * @window_scaling: offer and accept window scaling (RFC 7323 section 2)
+ * @timestamps: offer and accept timestamps (RFC 7323 section 3)
  * @cong: congestion control that new sockets start with
  *
  * Names, units and defaults are those of Linux's net.ipv4.tcp_* sysctls.
@@ -367,6 +386,7 @@ struct edu_sysctl {
 	int delack_ms;
 	int initial_cwnd;
 	int window_scaling;
+	int timestamps;
 	const struct edu_cong_ops *cong;
 };
 
@@ -554,6 +574,25 @@ void edu_send_probe(struct sock *sk);
 u16 edu_route_mss(struct sock *sk);
 u32 edu_rcv_space(const struct sock *sk);
 u8 edu_rcv_wscale(const struct sock *sk);
+
+/*
+ * Our TSval clock (RFC 7323 section 5.4): milliseconds, as Linux's, plus a
+ * per-connection offset.
+ */
+static inline u32 edu_tsval(u32 ts_off)
+{
+	return jiffies_to_msecs(jiffies) + ts_off;
+}
+
+/*
+ * The payload of a full-sized segment the peer sends us: the MSS we
+ * offered less the timestamps every segment then carries.
+ */
+static inline u32 edu_rcv_full_mss(const struct edu_tcb *tcb)
+{
+	return tcb->advmss - (tcb->ts_ok ? EDU_TS_SPACE : 0);
+}
+
 u32 edu_rcv_wnd_left(const struct edu_tcb *tcb);
 void edu_maybe_send_window_update(struct sock *sk);
 

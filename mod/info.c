@@ -113,7 +113,9 @@ static void edu_fill_tcp_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_retransmits = probing ? 0 : tcb->retransmits;
 	info->tcpi_probes = probing ? tcb->retransmits : tcb->probes_out;
 	info->tcpi_backoff = tcb->backoff;
-	/* Of the options only window scaling (RFC 7323): no TS, SACK, ECN. */
+	/* Of the options, RFC 7323's: no SACK or ECN. */
+	if (tcb->ts_ok)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
 	if (tcb->wscale_ok) {
 		info->tcpi_options |= TCPI_OPT_WSCALE;
 		info->tcpi_snd_wscale = tcb->snd_wscale;

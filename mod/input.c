@@ -50,6 +50,16 @@ static void edu_rcv_syn_options(struct sock *sk, const struct sk_buff *skb)
 	if (opts.saw_mss && opts.mss)
 		mss = opts.mss;
 	tcb->mss = min(mss, tcb->advmss);
+	/*
+	 * RFC 7323 section 3.2: timestamps are on if both SYNs carry them;
+	 * then every segment has 12 bytes of options that the MSS, which
+	 * counts payload behind a bare header, must make room for.
+	 */
+	tcb->ts_ok = tcb->ts_ok && opts.saw_tstamp;
+	if (tcb->ts_ok) {
+		tcb->ts_recent = opts.tsval;
+		tcb->mss -= EDU_TS_SPACE;
+	}
 	tcb->wscale_ok = tcb->wscale_ok && opts.saw_wscale;
 	tcb->snd_wscale = tcb->wscale_ok ? opts.wscale : 0;
 	if (!tcb->wscale_ok)
@@ -135,6 +145,7 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
+	union tcp_seq_and_ts_off isn;
 	struct inet_sock *cinet;
 	struct edu_tcb *tcb;
 	struct sock *child;
@@ -189,10 +200,12 @@ static void edu_rcv_listen(struct sock *sk, struct sk_buff *skb)
 		tcb->advmss = min(tcb->advmss, edu_sk(sk)->tcb.user_mss);
 	tcb->wscale_ok = READ_ONCE(edu_net_sysctl(sock_net(sk))->window_scaling);
 	tcb->rcv_wscale = edu_rcv_wscale(child);
+	tcb->ts_ok = READ_ONCE(edu_net_sysctl(sock_net(sk))->timestamps);
 	edu_rcv_syn_options(child, skb);
-	tcb->iss = secure_tcp_seq_and_ts_off(sock_net(sk), iph->daddr,
-					     iph->saddr, th->dest,
-					     th->source).seq;
+	isn = secure_tcp_seq_and_ts_off(sock_net(sk), iph->daddr, iph->saddr,
+					th->dest, th->source);
+	tcb->iss = isn.seq;
+	tcb->ts_off = isn.ts_off;
 	tcb->snd_una = tcb->iss;
 	tcb->snd_nxt = tcb->iss;
 	tcb->write_seq = tcb->iss;
@@ -505,7 +518,7 @@ static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now,
 	tcb->stats.data_rcvd = jiffies;
 	tcb->stats.rcv_mss = max_t(u32, tcb->stats.rcv_mss,
 				   min_t(u32, skb_shinfo(skb)->gso_size ?: len,
-					 tcb->advmss));
+					 edu_rcv_full_mss(tcb)));
 	if (edu_seq_before(seq, tcb->rcv_nxt)) {
 		u32 dup = tcb->rcv_nxt - seq;
 
@@ -569,13 +582,13 @@ static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now,
 	if (!RB_EMPTY_ROOT(&edu_sk(sk)->ofo_root)) {
 		*fin = edu_ofo_drain(sk);
 		*ack_now = true;
-	} else if (len >= tcb->advmss) {
+	} else if (len >= edu_rcv_full_mss(tcb)) {
 		/*
 		 * RFC 9293 3.8.6.3: ACK at least every second full-sized
 		 * segment; a GRO-merged skb counts for the segments in it.
 		 */
 		tcb->delack_segs = min_t(u32, tcb->delack_segs +
-					 len / tcb->advmss, U8_MAX);
+					 len / edu_rcv_full_mss(tcb), U8_MAX);
 		if (tcb->delack_segs >= 2)
 			*ack_now = true;
 	}
@@ -687,6 +700,18 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 		edu_send_ack(sk);
 		goto drop;
 	}
+
+	/*
+	 * RFC 7323 section 4.3: TS.Recent takes the TSval of an acceptable
+	 * segment that starts at or before the last ACK we sent
+	 * (Last.ACK.sent is RCV.NXT when we last sent, rcv_wup), and is not
+	 * older than TS.Recent: so the echo tells the peer the RTT of the
+	 * segment that advanced the window, not of one held back behind a
+	 * hole or delayed.
+	 */
+	if (tcb->ts_ok && cb->has_ts && !edu_seq_after(cb->seq, tcb->rcv_wup) &&
+	    (s32)(cb->tsval - tcb->ts_recent) >= 0)
+		tcb->ts_recent = cb->tsval;
 
 	/* Fifth, the ACK field. */
 	if (!th->ack)
@@ -844,6 +869,16 @@ static bool edu_segment_valid(struct net *net, struct sk_buff *skb,
 	cb->ack_seq = ntohl(th->ack_seq);
 	cb->wnd = ntohs(th->window);
 	cb->flags = tcp_flag_byte(th);
+	cb->has_ts = false;
+	if (thlen > sizeof(*th)) {
+		struct edu_tcp_options opts;
+
+		if (!edu_options_parse((const u8 *)(th + 1), thlen - sizeof(*th),
+				       th->syn, &opts) && opts.saw_tstamp) {
+			cb->has_ts = true;
+			cb->tsval = opts.tsval;
+		}
+	}
 	return true;
 }
 

@@ -116,19 +116,53 @@ int edu_options_parse(const u8 *opt, unsigned int len, bool syn,
 	return 0;
 }
 
+static void edu_put_be32(u8 *p, u32 v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/**
+ * edu_options_write_ts() - write the timestamps option, NOP-aligned
+ * @buf: at least EDU_TS_SPACE bytes
+ * @tsval: TSval, our clock
+ * @tsecr: TSecr, the peer's TSval echoed (RFC 7323 section 3.2)
+ *
+ * Two NOPs in front keep the 10-byte option, and what follows it, on a
+ * 4-byte boundary, as RFC 7323 appendix A suggests and Linux does.
+ *
+ * Return: EDU_TS_SPACE.
+ */
+unsigned int edu_options_write_ts(u8 *buf, u32 tsval, u32 tsecr)
+{
+	buf[0] = EDU_OPT_NOP;
+	buf[1] = EDU_OPT_NOP;
+	buf[2] = EDU_OPT_TIMESTAMP;
+	buf[3] = EDU_OPTLEN_TIMESTAMP;
+	edu_put_be32(buf + 4, tsval);
+	edu_put_be32(buf + 8, tsecr);
+	return EDU_TS_SPACE;
+}
+
 /**
  * edu_options_write_syn() - write the options of a SYN or SYN-ACK
  * @buf: at least EDU_MAX_OPTION_SPACE bytes
  * @mss: the MSS to offer (RFC 9293 section 3.7.1, MUST-14)
  * @wscale: the window scale shift to offer (RFC 7323 section 2.2), or -1
  *	for no window scale option
+ * @ts: whether to offer timestamps (RFC 7323 section 3.2)
+ * @tsval: TSval, if @ts
+ * @tsecr: TSecr, if @ts: 0 in a SYN, the SYN's TSval in a SYN-ACK
  *
  * The window scale option is 3 bytes; a NOP in front of it keeps the
  * options a multiple of 4 long, as the data offset requires.
  *
  * Return: the number of bytes written, a multiple of 4.
  */
-unsigned int edu_options_write_syn(u8 *buf, u16 mss, int wscale)
+unsigned int edu_options_write_syn(u8 *buf, u16 mss, int wscale, bool ts,
+				   u32 tsval, u32 tsecr)
 {
 	unsigned int len = 0;
 
@@ -136,6 +170,8 @@ unsigned int edu_options_write_syn(u8 *buf, u16 mss, int wscale)
 	buf[len++] = EDU_OPTLEN_MSS;
 	buf[len++] = mss >> 8;
 	buf[len++] = mss & 0xff;
+	if (ts)
+		len += edu_options_write_ts(buf + len, tsval, tsecr);
 	if (wscale >= 0) {
 		buf[len++] = EDU_OPT_NOP;
 		buf[len++] = EDU_OPT_WSCALE;

@@ -24,6 +24,9 @@
 #define EDU_OPTLEN_SACK_PERM	2
 #define EDU_OPTLEN_TIMESTAMP	10
 
+/* NOP, NOP, timestamps: what every segment carries once they are on. */
+#define EDU_TS_SPACE		12
+
 /* The TCP header is at most 60 bytes, so options at most 40. */
 #define EDU_MAX_OPTION_SPACE	40
 
@@ -54,6 +57,8 @@ struct edu_tcp_options {
 
 int edu_options_parse(const u8 *opt, unsigned int len, bool syn,
 		      struct edu_tcp_options *out);
-unsigned int edu_options_write_syn(u8 *buf, u16 mss, int wscale);
+unsigned int edu_options_write_syn(u8 *buf, u16 mss, int wscale, bool ts,
+				   u32 tsval, u32 tsecr);
+unsigned int edu_options_write_ts(u8 *buf, u32 tsval, u32 tsecr);
 
 #endif /* _EDU_OPTIONS_H */

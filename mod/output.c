@@ -138,7 +138,8 @@ u8 edu_rcv_wscale(const struct sock *sk)
  * Receiver-side silly window avoidance, RFC 9293 section 3.8.6.2.2
  * (MUST-39): the right edge moves only by at least min(Fr * RCV.BUFF,
  * Eff.snd.MSS), Fr = 1/2.  Eff.snd.MSS is the peer's, the largest segment
- * it may send us: the MSS we offered (advmss).  RCV.BUFF is the largest
+ * it may send us: the MSS we offered, less the timestamps option if
+ * every segment carries one (edu_rcv_full_mss()).  RCV.BUFF is the largest
  * window this buffer can ever offer, so that the step can always be
  * reached.
  */
@@ -148,7 +149,7 @@ static u32 edu_rcv_sws_step(const struct sock *sk)
 	u32 buff = min_t(u32, (u64)READ_ONCE(sk->sk_rcvbuf) *
 			 tcb->rcv_ratio >> 8, EDU_MAX_WINDOW << tcb->rcv_wscale);
 
-	return min_t(u32, buff / 2, edu_sk(sk)->tcb.advmss);
+	return min_t(u32, buff / 2, edu_rcv_full_mss(tcb));
 }
 
 /**
@@ -210,10 +211,23 @@ static int edu_send_segment(struct sock *sk, struct sk_buff *skb, u32 seq,
 		kfree_skb(skb);
 		return PTR_ERR(rt);
 	}
+	/*
+	 * RFC 7323: a SYN offers window scaling and timestamps (a SYN-ACK
+	 * only those the SYN offered), and once timestamps are on every
+	 * segment carries them, echoing TS.Recent (section 3.2).  Only our
+	 * first SYN has no TSecr to echo.
+	 */
 	if (flags & TCPHDR_SYN)
 		optlen = edu_options_write_syn(opts, tcb->advmss,
 					       tcb->wscale_ok ?
-					       tcb->rcv_wscale : -1);
+					       tcb->rcv_wscale : -1,
+					       tcb->ts_ok,
+					       edu_tsval(tcb->ts_off),
+					       flags & TCPHDR_ACK ?
+					       tcb->ts_recent : 0);
+	else if (tcb->ts_ok)
+		optlen = edu_options_write_ts(opts, edu_tsval(tcb->ts_off),
+					      tcb->ts_recent);
 
 	th = skb_push(skb, sizeof(*th) + optlen);
 	skb_reset_transport_header(skb);
@@ -634,6 +648,7 @@ int edu_connect_start(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	union tcp_seq_and_ts_off isn;
 	int err;
 
 	tcb->advmss = edu_route_mss(sk);
@@ -642,10 +657,13 @@ int edu_connect_start(struct sock *sk)
 	if (tcb->user_mss)
 		tcb->advmss = min(tcb->advmss, tcb->user_mss);
 	tcb->mss = EDU_MSS_DEFAULT;
-	tcb->iss = secure_tcp_seq_and_ts_off(sock_net(sk), inet->inet_saddr,
-					     inet->inet_daddr,
-					     inet->inet_sport,
-					     inet->inet_dport).seq;
+	isn = secure_tcp_seq_and_ts_off(sock_net(sk), inet->inet_saddr,
+					inet->inet_daddr, inet->inet_sport,
+					inet->inet_dport);
+	tcb->iss = isn.seq;
+	tcb->ts_off = isn.ts_off;
+	tcb->ts_ok = READ_ONCE(edu_net_sysctl(sock_net(sk))->timestamps);
+	tcb->ts_recent = 0;
 	tcb->snd_una = tcb->iss;
 	tcb->snd_nxt = tcb->iss;
 	tcb->write_seq = tcb->iss;
@@ -715,11 +733,14 @@ void edu_maybe_send_window_update(struct sock *sk)
 
 /*
  * A segment answering @in, sent with no socket: routed back the way @in
- * came.  Used for RSTs and TIME-WAIT ACKs.
+ * came.  Used for RSTs and TIME-WAIT ACKs; @tw, for the latter, gives the
+ * timestamps to carry if the connection had them.
  */
 static void edu_send_reply(struct net *net, const struct sk_buff *in,
-			   u32 seq, u32 ack, u8 flags, u16 wnd)
+			   u32 seq, u32 ack, u8 flags, u16 wnd,
+			   const struct edu_timewait *tw)
 {
+	unsigned int optlen = tw && tw->ts_ok ? EDU_TS_SPACE : 0;
 	const struct iphdr *iph = ip_hdr(in);
 	const struct tcphdr *ith = tcp_hdr(in);
 	struct sk_buff *skb;
@@ -740,16 +761,19 @@ static void edu_send_reply(struct net *net, const struct sk_buff *in,
 		return;
 	}
 	skb_reserve(skb, MAX_TCP_HEADER);
-	th = skb_push(skb, sizeof(*th));
+	th = skb_push(skb, sizeof(*th) + optlen);
 	skb_reset_transport_header(skb);
 	memset(th, 0, sizeof(*th));
 	th->source = ith->dest;
 	th->dest = ith->source;
 	th->seq = htonl(seq);
 	th->ack_seq = htonl(ack);
-	th->doff = sizeof(*th) / 4;
+	th->doff = (sizeof(*th) + optlen) / 4;
 	tcp_flag_byte(th) = flags;
 	th->window = htons(wnd);
+	if (optlen)
+		edu_options_write_ts((u8 *)(th + 1), edu_tsval(tw->ts_off),
+				     tw->ts_recent);
 	edu_csum_partial(skb, iph->daddr, iph->saddr);
 	if (flags & TCPHDR_RST)
 		edu_mib_inc(net, EDU_MIB_OUTRSTS);
@@ -773,12 +797,13 @@ void edu_send_reset(struct net *net, struct sk_buff *in)
 	if (th->rst)
 		return;
 	if (th->ack) {
-		edu_send_reply(net, in, ntohl(th->ack_seq), 0, TCPHDR_RST, 0);
+		edu_send_reply(net, in, ntohl(th->ack_seq), 0, TCPHDR_RST, 0,
+			       NULL);
 		return;
 	}
 	seg_len = in->len - th->doff * 4 + th->syn + th->fin;
 	edu_send_reply(net, in, 0, ntohl(th->seq) + seg_len,
-		       TCPHDR_RST | TCPHDR_ACK, 0);
+		       TCPHDR_RST | TCPHDR_ACK, 0, NULL);
 }
 
 /**
@@ -789,5 +814,5 @@ void edu_send_reset(struct net *net, struct sk_buff *in)
 void edu_send_tw_ack(struct edu_timewait *tw, struct sk_buff *in)
 {
 	edu_send_reply(tw->net, in, tw->snd_nxt, tw->rcv_nxt, TCPHDR_ACK,
-		       tw->rcv_wnd);
+		       tw->rcv_wnd, tw);
 }

@@ -44,6 +44,7 @@ static struct edu_sysctl edu_sysctl_defaults = {
 	.delack_ms		= 40,		/* TCP_DELACK_MIN */
 	.initial_cwnd		= EDU_INIT_CWND_SEGS,
 	.window_scaling		= 1,		/* tcp_window_scaling */
+	.timestamps		= 1,		/* tcp_timestamps */
 };
 
 /* Fixed bounds. */
@@ -181,6 +182,8 @@ static const struct ctl_table edu_sysctl_table[] = {
 	EDU_SYSCTL_INT(initial_cwnd, proc_dointvec_minmax, SYSCTL_ONE,
 		       &edu_initial_cwnd_max),
 	EDU_SYSCTL_INT(window_scaling, proc_dointvec_minmax, SYSCTL_ZERO,
+		       SYSCTL_ONE),
+	EDU_SYSCTL_INT(timestamps, proc_dointvec_minmax, SYSCTL_ZERO,
 		       SYSCTL_ONE),
 	{
 		.procname	= "congestion_control",

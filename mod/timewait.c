@@ -70,6 +70,9 @@ void edu_tw_enter(struct sock *sk)
 	tw->dport = inet->inet_dport;
 	tw->snd_nxt = edu_sk(sk)->tcb.snd_nxt;
 	tw->rcv_nxt = edu_sk(sk)->tcb.rcv_nxt;
+	tw->ts_ok = edu_sk(sk)->tcb.ts_ok;
+	tw->ts_recent = edu_sk(sk)->tcb.ts_recent;
+	tw->ts_off = edu_sk(sk)->tcb.ts_off;
 	/* The window as the header's field carries it (RFC 7323 2.3). */
 	tw->rcv_wnd = min(edu_rcv_wnd_left(&edu_sk(sk)->tcb) >>
 			  edu_sk(sk)->tcb.rcv_wscale, EDU_MAX_WINDOW);

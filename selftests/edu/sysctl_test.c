@@ -123,6 +123,7 @@ static const struct {
 	{ "delack_ms", "40" },
 	{ "initial_cwnd", "10" },
 	{ "window_scaling", "1" },
+	{ "timestamps", "1" },
 	{ "congestion_control", "reno" },
 };
 
@@ -144,6 +145,7 @@ static const struct {
 	{ "delack_ms", 1, 200 },
 	{ "initial_cwnd", 1, 100 },
 	{ "window_scaling", 0, 1 },
+	{ "timestamps", 0, 1 },
 };
 
 /* ------------------------------------------------------------ files -- */
@@ -760,6 +762,49 @@ TEST_F(edu, sysctl__window_scaling)
 	wscales(_metadata, self, &snd, &rcv);
 	ASSERT_EQ(-1, rcv);
 	ASSERT_EQ(-1, snd);
+}
+
+/*
+ * The options TCP_INFO reports for a connection from AF_EDU to Linux TCP
+ * (Linux's end must agree), and the MSS AF_EDU sends with (snd_mss).
+ */
+static int conn_options(struct __test_metadata *_metadata,
+			struct _test_data_edu *self, int ns, unsigned int *mss)
+{
+	struct tcp_info ti, peer;
+	socklen_t len = sizeof(ti);
+	int cli, srv;
+
+	edu_connect_pair(_metadata, self, ns, true, false, &cli, &srv);
+	ASSERT_EQ(0, getsockopt(cli, SOL_TCP, TCP_INFO, &ti, &len));
+	len = sizeof(peer);
+	ASSERT_EQ(0, getsockopt(srv, SOL_TCP, TCP_INFO, &peer, &len));
+	ASSERT_EQ(ti.tcpi_options & TCPI_OPT_TIMESTAMPS,
+		  peer.tcpi_options & TCPI_OPT_TIMESTAMPS);
+	*mss = ti.tcpi_snd_mss;
+	abort_close(_metadata, self, cli);
+	abort_close(_metadata, self, srv);
+	return ti.tcpi_options;
+}
+
+/*
+ * timestamps switches RFC 7323 timestamps: on, both ends agree and each
+ * segment gives 12 of the MSS's bytes to the option (1460 - 12 on the
+ * veth's 1500-byte MTU, as Linux); off, neither.
+ */
+TEST_F(edu, sysctl__timestamps)
+{
+	int ns = edu_track(edu_veth_peer());
+	unsigned int mss;
+
+	ASSERT_LE(0, ns);
+	ASSERT_TRUE(conn_options(_metadata, self, ns, &mss) &
+		    TCPI_OPT_TIMESTAMPS);
+	ASSERT_EQ(1448U, mss);
+	ASSERT_EQ(0, sysctl_set("timestamps", 0));
+	ASSERT_FALSE(conn_options(_metadata, self, ns, &mss) &
+		     TCPI_OPT_TIMESTAMPS);
+	ASSERT_EQ(1460U, mss);
 }
 
 /* The RTO of an AF_EDU connection on loopback after some round trips. */

@@ -167,6 +167,14 @@ def wscale_option(tcp):
     return None
 
 
+def ts_option(tcp):
+    """(TSval, TSecr) of a segment, or None."""
+    for kind, value in tcp.options:
+        if kind == 'Timestamp':
+            return value
+    return None
+
+
 def edu_wscale():
     """The window scale AF_EDU offers (RFC 7323 section 2.2): the
     smallest shift that fits net.edu.rmem's maximum (tcp_rmem[2]) in 16
@@ -1227,6 +1235,90 @@ def test_window_scale_off(t):
                  None)
 
 
+def test_timestamps_active(t):
+    """RFC 7323 section 3: AF_EDU's SYN offers timestamps (TSecr 0); the
+    peer's SYN-ACK has them too, so every segment after carries them,
+    echoing the peer's latest TSval in order (TS.Recent, section 4.3), with
+    TSvals that do not go back; data segments give 12 bytes of the MSS to
+    the option."""
+    port = t.next_port()
+    cat = t.educat(PEER_IP, str(port))
+    syn = t.wire.recv(3.0, dport=port)
+    check(syn is not None, 'no SYN from AF_EDU')
+    diag(f'SYN: {show(syn)}')
+    ts = ts_option(syn[TCP])
+    check(ts is not None, 'SYN without timestamps')
+    check_eq('SYN TSecr', ts[1], 0)
+    sport, edu_iss = syn[TCP].sport, syn[TCP].seq
+    iss = random.getrandbits(32)
+    t.wire.send(TCP(sport=port, dport=sport, flags='SA', seq=iss,
+                    ack=seq_add(edu_iss, 1), window=PEER_WND,
+                    options=[('MSS', PEER_MSS), ('Timestamp', (1000, ts[0]))]))
+    ack = t.wire.recv(3.0, sport=sport, dport=port)
+    check(ack is not None, 'no ACK of our SYN-ACK')
+    diag(f'ACK: {show(ack)}')
+    ats = ts_option(ack[TCP])
+    check(ats is not None, 'ACK without timestamps')
+    check_eq('ACK TSecr', ats[1], 1000)
+    check(seq_diff(ats[0], ts[0]) >= 0, f'TSval went back: {ats[0]} after '
+          f'{ts[0]}')
+
+    data = random.randbytes(2 * PEER_MSS)
+    cat.write(data)
+    got, nxt, tsval, peer_ts = b'', seq_add(edu_iss, 1), ats[0], 1000
+    while len(got) < len(data):
+        pkt = t.wire.recv(3.0, sport=sport, dport=port)
+        check(pkt is not None, f'data: {len(got)} of {len(data)} bytes')
+        payload, pts = tcp_data(pkt), ts_option(pkt[TCP])
+        check(pts is not None, f'segment without timestamps: {show(pkt)}')
+        check(seq_diff(pts[0], tsval) >= 0, 'TSval went back')
+        tsval = pts[0]
+        # Sent before our last ACK arrived, or after: one of the two.
+        check(pts[1] in (peer_ts, peer_ts - 10), f'TSecr {pts[1]}: we '
+              f'sent TSval {peer_ts - 10}, then {peer_ts}')
+        if not payload:
+            continue
+        check(len(payload) <= PEER_MSS - 12, f'data segment of '
+              f'{len(payload)} bytes: over MSS {PEER_MSS} less 12')
+        got += payload
+        nxt = seq_add(nxt, len(payload))
+        peer_ts += 10
+        t.wire.send(TCP(sport=port, dport=sport, flags='A',
+                        seq=seq_add(iss, 1), ack=nxt, window=PEER_WND,
+                        options=[('Timestamp', (peer_ts, tsval))]))
+    check(got == data, 'data differs from what was written')
+    # Everything acknowledged: the next segment echoes our latest TSval.
+    cat.write(b'!')
+    pkt = t.wire.recv(3.0, sport=sport, dport=port)
+    check(pkt is not None, 'no data from AF_EDU')
+    check_eq('TSecr after the last ACK', ts_option(pkt[TCP])[1], peer_ts)
+
+
+def test_timestamps_passive(t):
+    """A SYN with timestamps gets a SYN-ACK echoing its TSval; a SYN
+    without gets none, and neither do the segments after it."""
+    conn = Conn(t)
+    synack = conn.syn(options=[('MSS', PEER_MSS), ('Timestamp', (77, 0))])
+    check(synack is not None, 'no SYN-ACK to our SYN')
+    diag(f'SYN-ACK: {show(synack)}')
+    ts = ts_option(synack[TCP])
+    check(ts is not None, 'SYN-ACK without timestamps')
+    check_eq('SYN-ACK TSecr', ts[1], 77)
+
+    lsock = t.edu_socket()
+    port = t.next_port()
+    lsock.listen(port)
+    plain = Conn(t, port=port).open()
+    check_eq('SYN-ACK timestamps (none offered)',
+             ts_option(plain.synack[TCP]), None)
+    sock = t.edu_socket(lsock.accept())
+    os.write(sock.fd, b'hello')
+    pkt = plain.recv()
+    check(pkt is not None, 'no data from AF_EDU')
+    diag(f'data: {show(pkt)}')
+    check_eq('data timestamps (none offered)', ts_option(pkt[TCP]), None)
+
+
 def test_send_window(t):
     """We offer a window of 1000 bytes (no window scaling) and educat
     writes 10000: AF_EDU never sends beyond SND.UNA + SND.WND (RFC 9293
@@ -1967,6 +2059,8 @@ TESTS = [
     test_window_scale_active,
     test_window_scale_passive,
     test_window_scale_off,
+    test_timestamps_active,
+    test_timestamps_passive,
     test_send_window,
     test_window_update,
     test_timewait_fin,

@@ -177,7 +177,7 @@ TEST(edu_options_write_syn__round_trip)
 	u8 buf[EDU_MAX_OPTION_SPACE];
 	unsigned int len;
 
-	len = edu_options_write_syn(buf, 1460, -1);
+	len = edu_options_write_syn(buf, 1460, -1, false, 0, 0);
 	ASSERT_EQ(4u, len);
 	ASSERT_EQ(0, parse(buf, len, true, &o));
 	EXPECT_TRUE(o.saw_mss);
@@ -194,7 +194,7 @@ TEST(edu_options_write_syn__wscale)
 	int ws;
 
 	for (ws = 0; ws <= 20; ws++) {
-		len = edu_options_write_syn(buf, 1460, ws);
+		len = edu_options_write_syn(buf, 1460, ws, false, 0, 0);
 		ASSERT_EQ(8u, len);
 		ASSERT_EQ(EDU_OPT_NOP, buf[4]);
 		ASSERT_EQ(0, parse(buf, len, true, &o));
@@ -203,6 +203,41 @@ TEST(edu_options_write_syn__wscale)
 		EXPECT_TRUE(o.saw_wscale);
 		EXPECT_EQ(ws > EDU_MAX_WSCALE ? EDU_MAX_WSCALE : ws, o.wscale);
 	}
+}
+
+/* RFC 7323 section 3.2: MSS, NOP NOP TS (12 bytes), NOP WS: 20 bytes. */
+TEST(edu_options_write_syn__timestamps)
+{
+	struct edu_tcp_options o;
+	u8 buf[EDU_MAX_OPTION_SPACE];
+	unsigned int len;
+
+	len = edu_options_write_syn(buf, 1460, 7, true, 0x01020304, 0xfffffffe);
+	ASSERT_EQ(20u, len);
+	ASSERT_EQ(0, parse(buf, len, true, &o));
+	EXPECT_EQ(1460, o.mss);
+	EXPECT_TRUE(o.saw_tstamp);
+	EXPECT_EQ(0x01020304u, o.tsval);
+	EXPECT_EQ(0xfffffffeu, o.tsecr);
+	EXPECT_TRUE(o.saw_wscale);
+	EXPECT_EQ(7, o.wscale);
+}
+
+/* On any segment: NOP NOP TS, parsed back on a SYN or not. */
+TEST(edu_options_write_ts__round_trip)
+{
+	struct edu_tcp_options o;
+	u8 buf[EDU_MAX_OPTION_SPACE];
+
+	ASSERT_EQ((unsigned int)EDU_TS_SPACE,
+		  edu_options_write_ts(buf, 0x80000001, 7));
+	ASSERT_EQ(EDU_OPT_NOP, buf[0]);
+	ASSERT_EQ(EDU_OPT_NOP, buf[1]);
+	ASSERT_EQ(0, parse(buf, EDU_TS_SPACE, false, &o));
+	EXPECT_TRUE(o.saw_tstamp);
+	EXPECT_EQ(0x80000001u, o.tsval);
+	EXPECT_EQ(7u, o.tsecr);
+	EXPECT_FALSE(o.saw_mss);
 }
 
 TEST_HARNESS_MAIN
