@@ -455,6 +455,7 @@ enum edu_object {
 	EDU_OBJ_SOCKETS,	/* struct edu_sock */
 	EDU_OBJ_PORTS,		/* shadow TCP sockets holding a port */
 	EDU_OBJ_TIMEWAIT,	/* struct edu_timewait */
+	EDU_OBJ_SKBS,		/* sk_buffs in the sockets' queues (sysfs.c) */
 	__EDU_OBJ_MAX
 };
 
@@ -629,5 +630,7 @@ void edu_proc_net_exit(struct net *net);
 /* sysfs.c */
 int edu_sysfs_init(void);
 void edu_sysfs_exit(void);
+void edu_skb_set_owner_r(struct sk_buff *skb, struct sock *sk);
+void edu_skb_track(struct sk_buff *skb);
 
 #endif /* _EDU_H */

@@ -573,7 +573,7 @@ static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now,
 		tcb->rcv_ratio = (3 * tcb->rcv_ratio +
 				  clamp_t(u32, ((u64)len << 8) / skb->truesize,
 					  32, 255)) / 4;
-	skb_set_owner_r(skb, sk);
+	edu_skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	tcb->rcv_nxt += len;
 	tcb->stats.bytes_received += len;

@@ -125,7 +125,7 @@ covered:
 	while ((next = skb_rb_next(skb)) &&
 	       edu_seq_leq(EDU_SKB_CB(next)->end_seq, end))
 		edu_ofo_drop(sk, next);
-	skb_set_owner_r(skb, sk);
+	edu_skb_set_owner_r(skb, sk);
 	edu_mib_inc(sock_net(sk), EDU_MIB_OFOQUEUE);
 }
 

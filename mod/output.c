@@ -351,6 +351,7 @@ static int edu_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	if (!nskb)
 		return -ENOBUFS;
 	skb_reserve(nskb, MAX_TCP_HEADER);
+	edu_skb_track(nskb);
 	skb_put_data(nskb, skb->data + len, rest);
 	skb_trim(skb, len);
 	ncb = EDU_SKB_CB(nskb);
@@ -579,6 +580,7 @@ static int edu_queue_control(struct sock *sk, u8 flags)
 	if (!skb)
 		return -ENOBUFS;
 	skb_reserve(skb, MAX_TCP_HEADER);
+	edu_skb_track(skb);
 	cb = EDU_SKB_CB(skb);
 	cb->seq = esk->tcb.write_seq;
 	cb->end_seq = cb->seq + 1;

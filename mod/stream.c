@@ -95,6 +95,7 @@ static struct sk_buff *edu_new_segment(struct sock *sk)
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, MAX_TCP_HEADER);
+	edu_skb_track(skb);
 	EDU_SKB_CB(skb)->seq = esk->tcb.write_seq;
 	EDU_SKB_CB(skb)->end_seq = esk->tcb.write_seq;
 	EDU_SKB_CB(skb)->flags = 0;

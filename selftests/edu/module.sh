@@ -146,7 +146,9 @@ t_loaded() {
 		do_insmod || return 1
 	fi
 	expect_socket $AF_EDU ok && [ -r /proc/net/edu ] &&
-		[ "$(count sockets)" = 0 ] && [ "$(count ports)" = 0 ]
+		[ "$(count sockets)" = 0 ] && [ "$(count ports)" = 0 ] &&
+		[ "$(count skbs)" = 0 ] &&
+		[ "$(cat /sys/kernel/edu/family)" = $AF_EDU ]
 }
 result "module loaded, socket(AF_EDU) works" t_loaded
 
@@ -173,6 +175,7 @@ t_unload() {
 	holder=
 	wait_for test "$(count sockets)" = 0 || { diag "sockets: $(count sockets)"; return 1; }
 	[ "$(count ports)" = 0 ] || { diag "ports: $(count ports)"; return 1; }
+	[ "$(count skbs)" = 0 ] || { diag "skbs: $(count skbs)"; return 1; }
 	[ "$(cat /sys/module/edu/refcnt)" = 0 ] || { diag "refcnt not 0"; return 1; }
 	do_rmmod && gone
 }
@@ -207,6 +210,8 @@ t_family22() {
 	do_rmmod || return 1
 	do_insmod family=22 || return 1
 	[ "$(cat /sys/module/edu/parameters/family)" = 22 ] || return 1
+	[ "$(cat /sys/kernel/edu/family)" = 22 ] ||
+		{ diag "/sys/kernel/edu/family: $(cat /sys/kernel/edu/family)"; return 1; }
 	expect_socket 22 ok && expect_socket $AF_EDU EAFNOSUPPORT &&
 		[ -r /proc/net/edu ] && do_rmmod && gone
 }

@@ -4,6 +4,7 @@
  * connection of the network namespace, laid out as /proc/net/tcp), network namespaces, and the live
  * object counts in /sys/kernel/edu/objects.
  */
+#include <linux/sockios.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -576,6 +577,79 @@ TEST_F(edu, objects__read_only)
 	/* The counts are for reading only. */
 	ASSERT_EQ(-1, open(EDU_SYSFS_OBJECTS "sockets", O_WRONLY));
 	ASSERT_EQ(-1, open(EDU_SYSFS_OBJECTS "ports", O_WRONLY));
+	ASSERT_EQ(-1, open(EDU_SYSFS_OBJECTS "skbs", O_WRONLY));
+	ASSERT_EQ(-1, open("/sys/kernel/edu/family", O_WRONLY));
+}
+
+/* Wait up to 2 s for the skbs count to be @n; return the last one read. */
+static long skbs_settle(long n)
+{
+	long v = -1;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		v = edu_count("skbs");
+		if (v == n)
+			break;
+		edu_msleep(10);
+	}
+	return v;
+}
+
+/* Wait up to 2 s for @fd to have @n bytes unread; return the last count. */
+static int inq_settle(int fd, int n)
+{
+	int i, q = -1;
+
+	for (i = 0; i < 200; i++) {
+		if (ioctl(fd, SIOCINQ, &q))
+			return -1;
+		if (q == n)
+			break;
+		edu_msleep(10);
+	}
+	return q;
+}
+
+/*
+ * objects/skbs counts each skb a queue holds: unread segments, one skb
+ * each on the receive queue; the sender's write queue holds its segments
+ * until they are acknowledged, then nothing.  A segment read in part stays.
+ */
+TEST_F(edu, objects__skbs)
+{
+	char buf[300] = { 0 };
+	int cli, srv, i, q;
+
+	ASSERT_EQ(0, edu_lo_up());
+	ASSERT_EQ(0, edu_count("skbs"));
+	edu_connect_pair(_metadata, self, EDU_LO, true, true, &cli, &srv);
+	/* The SYN and SYN-ACK were freed when acknowledged. */
+	ASSERT_EQ(0, skbs_settle(0));
+	ASSERT_EQ(0, edu_set_int(cli, IPPROTO_TCP, TCP_NODELAY, 1));
+	for (i = 1; i <= 3; i++) {
+		ASSERT_EQ(100, write(cli, buf, 100));
+		/* Each write its own segment: wait for it to arrive. */
+		ASSERT_EQ(100 * i, inq_settle(srv, 100 * i));
+	}
+	/* Once the (delayed) ACK came, the receive queue's three alone. */
+	ASSERT_EQ(3, skbs_settle(3));
+	ASSERT_EQ(0, ioctl(cli, SIOCOUTQ, &q));
+	ASSERT_EQ(0, q);
+	ASSERT_EQ(50, read(srv, buf, 50));
+	ASSERT_EQ(3, edu_count("skbs"));
+	ASSERT_EQ(50, read(srv, buf, 50));
+	ASSERT_EQ(2, edu_count("skbs"));
+	ASSERT_EQ(200, read(srv, buf, sizeof(buf)));
+	ASSERT_EQ(0, edu_count("skbs"));
+	/* Unread data is freed by close() (an abort), as the sender's copy. */
+	ASSERT_EQ(100, write(cli, buf, 100));
+	ASSERT_EQ(0, edu_wait(srv, POLLIN, 2000));
+	ASSERT_LT(0, edu_count("skbs"));
+	ASSERT_EQ(0, edu_close(srv));
+	ASSERT_EQ(0, skbs_settle(0));
+	ASSERT_EQ(0, edu_close(cli));
+	ASSERT_EQ(0, edu_count("skbs"));
 }
 
 TEST_HARNESS_MAIN

@@ -21,8 +21,8 @@ Some checks lower net.edu.retries2 for a while: the namespace's own.
 
 After each check, whatever its outcome, the peer resets every connection
 AF_EDU still has to 10.0.9.2 (a RST at its RCV.NXT), and the check fails if
-the module's sockets and ports counts (/sys/kernel/edu/objects) are not back
-to zero within a few seconds.  TIME-WAIT records stay their 60 s.
+the module's sockets, ports and skbs counts (/sys/kernel/edu/objects) are
+not back to zero within a few seconds.  TIME-WAIT records stay their 60 s.
 
 KTAP output; exit status 0 pass, 1 fail, 4 skip.
 """
@@ -444,7 +444,7 @@ OBJECTS = '/sys/kernel/edu/objects'
 
 def edu_objects():
     """The module's live-object counts (/sys/kernel/edu/objects: sockets,
-    ports, timewait), by name.  Global: every namespace's together."""
+    ports, timewait, skbs), by name.  Global: every namespace's together."""
     counts = {}
     for name in os.listdir(OBJECTS):
         with open(os.path.join(OBJECTS, name)) as f:
@@ -2079,9 +2079,9 @@ TESTS = [
 # ---------------------------------------------------------- the runner --
 
 # The objects a check must leave none of once cleaned up, and how long they
-# get to go.  Not TIME-WAIT records: they last their 60 s by design (the
-# namespace's end purges them).
-LEAK_CHECKED = ('sockets', 'ports')
+# get to go: sockets, ports, and the skbs their queues held.  Not TIME-WAIT
+# records: they last their 60 s by design (the namespace's end purges them).
+LEAK_CHECKED = ('sockets', 'ports', 'skbs')
 SETTLE = 5.0
 
 
