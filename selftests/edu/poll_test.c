@@ -185,17 +185,22 @@ TEST_F(edu, epoll__edge_triggered_out)
 			TH_LOG("%s: EPOLLOUT on an ACK nobody waited for",
 			       FAM(edu));
 
-		/* Fill the send buffer: the next EPOLLOUT is an edge. */
+		/*
+		 * Fill the send buffer: the next EPOLLOUT is an edge.  Full
+		 * means it stays full: ACKs of what was in flight (and the
+		 * send buffer growing with the congestion window) may make
+		 * room again for a while, so fill until 100 ms without a
+		 * reader brought no room.
+		 */
 		total = 0;
-		for (i = 0; i < 2; i++) {
-			while ((n = send(s, buf, sizeof(buf),
-					 MSG_DONTWAIT)) > 0) {
+		do {
+			ASSERT_GT(64L << 20, total);
+			for (got = 0; (n = send(s, buf, sizeof(buf),
+						MSG_DONTWAIT)) > 0; got += n)
 				total += n;
-				ASSERT_GT(64L << 20, total);
-			}
 			ASSERT_EQ(EAGAIN, errno);
 			edu_msleep(100);
-		}
+		} while (got);
 		for (i = 0; i < 10 && ep_wait(ep, 0) > 0; i++)
 			;
 		ASSERT_EQ(0, ep_wait(ep, 100)) TH_LOG("%s: full", FAM(edu));
