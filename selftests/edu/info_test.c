@@ -972,6 +972,13 @@ TEST_F_TIMEOUT(edu, info__loss, 120)
 	/* Segments out: each new one once, plus the retransmissions. */
 	ASSERT_LE(c.data_segs_out, s.data_segs_in + c.retrans_segs);
 	ASSERT_LT(s.data_segs_in, c.data_segs_out);
+	/*
+	 * A lossless close: were the last ACK of the receiver's FIN lost,
+	 * this namespace (and the veth) could be gone before the FIN came
+	 * again, leaving the receiver an orphan that retransmits into no
+	 * route for orphan_retries (about 100 s), as Linux's would.
+	 */
+	ASSERT_EQ(0, edu_sh("tc qdisc del dev edu_h root"));
 }
 
 TEST_HARNESS_MAIN
