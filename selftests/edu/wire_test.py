@@ -1319,6 +1319,32 @@ def test_timestamps_passive(t):
     check_eq('data timestamps (none offered)', ts_option(pkt[TCP]), None)
 
 
+def test_timestamps_recent(t):
+    """RFC 7323 section 4.3: TS.Recent takes the TSval of a segment that
+    starts at or before the last ACK sent, so the echo times the segment
+    that moved the window: an out-of-order segment's newer TSval is not
+    echoed; the segment filling the hole, though older, is."""
+    conn = Conn(t)
+    synack = conn.syn(options=[('MSS', PEER_MSS), ('Timestamp', (100, 0))])
+    check(synack is not None, 'no SYN-ACK to our SYN')
+    edu_ts = ts_option(synack[TCP])[0]
+    conn.send('A', options=[('Timestamp', (110, edu_ts))])
+    check(wait_until(lambda: edu_state(conn.port, conn.sport) ==
+                     ESTABLISHED), 'not ESTABLISHED')
+    hole = seq_add(conn.snd_nxt, 100)
+    conn.send('PA', seq=hole, data=b'b' * 100,
+              options=[('Timestamp', (300, edu_ts))])
+    pkt = conn.expect_ack('duplicate ACK', conn.snd_nxt)
+    check_eq('TSecr of the dup ACK (out of order: not taken)',
+             ts_option(pkt[TCP])[1], 110)
+    conn.send('PA', data=b'a' * 100,
+              options=[('Timestamp', (200, edu_ts))])
+    conn.snd_nxt = seq_add(hole, 100)
+    pkt = conn.expect_ack('ACK of the filled hole', conn.snd_nxt)
+    check_eq('TSecr of the ACK (the hole filler: taken)',
+             ts_option(pkt[TCP])[1], 200)
+
+
 def test_send_window(t):
     """We offer a window of 1000 bytes (no window scaling) and educat
     writes 10000: AF_EDU never sends beyond SND.UNA + SND.WND (RFC 9293
@@ -2061,6 +2087,7 @@ TESTS = [
     test_window_scale_off,
     test_timestamps_active,
     test_timestamps_passive,
+    test_timestamps_recent,
     test_send_window,
     test_window_update,
     test_timewait_fin,
