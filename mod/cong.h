@@ -50,6 +50,8 @@ enum edu_ca_state {
  * @recover: RFC 6582 "recover": the highest sequence number sent when
  *	fast recovery or the timeout began
  * @state: enum edu_ca_state
+ * @prior_cwnd: @cwnd when fast recovery began, for edu_cc_undo()
+ * @prior_ssthresh: @ssthresh then
  * @ops: the algorithm
  */
 struct edu_cc {
@@ -58,6 +60,8 @@ struct edu_cc {
 	u32 bytes_acked;
 	u32 recover;
 	u8 state;
+	u32 prior_cwnd;
+	u32 prior_ssthresh;
 	const struct edu_cong_ops *ops;
 };
 
@@ -165,10 +169,37 @@ static inline bool edu_cc_dupack(struct edu_cc *cc, unsigned int dupacks,
 	    !edu_seq_after(ack, cc->recover))
 		return false;
 	cc->recover = snd_nxt - 1;
+	cc->prior_cwnd = cc->cwnd;
+	cc->prior_ssthresh = cc->ssthresh;
 	cc->ssthresh = cc->ops->ssthresh(cc, flight, mss);
 	cc->cwnd = cc->ssthresh + 3 * mss;
 	cc->bytes_acked = 0;
 	cc->state = EDU_CA_RECOVERY;
+	return true;
+}
+
+/**
+ * edu_cc_undo() - fast recovery was entered for nothing: take it back
+ * @cc: the state
+ *
+ * The Eifel response (RFC 4015), as Linux's tcp_undo_cwnd_reduction():
+ * when the segment retransmitted was not lost after all, only late (the
+ * detection, RFC 3522, is the caller's), the window and threshold go
+ * back to what they were before the recovery, and it ends.  "recover"
+ * stays, so duplicate ACKs still on their way start no new recovery.
+ *
+ * Return: true if a recovery was undone.
+ */
+static inline bool edu_cc_undo(struct edu_cc *cc)
+{
+	if (cc->state != EDU_CA_RECOVERY)
+		return false;
+	if (cc->cwnd < cc->prior_cwnd)
+		cc->cwnd = cc->prior_cwnd;
+	if (cc->ssthresh < cc->prior_ssthresh)
+		cc->ssthresh = cc->prior_ssthresh;
+	cc->bytes_acked = 0;
+	cc->state = EDU_CA_OPEN;
 	return true;
 }
 

@@ -105,6 +105,8 @@ struct edu_stats {
  * @ts_recent: TS.Recent, the peer's TSval we echo (RFC 7323 section 4.3)
  * @ts_off: offset of our TSval from the clock, per connection (RFC 7323
  *	section 5.4: not a global clock an observer could read)
+ * @undo_tsval: TSval of the fast retransmission that began the current
+ *	recovery (Eifel detection, RFC 3522); 0: none to judge
  * @mss: effective send MSS (RFC 9293 section 3.7.1)
  * @advmss: the MSS we offer, from the route's MTU
  * @user_mss: TCP_MAXSEG: a cap on the MSS (0: none)
@@ -160,6 +162,7 @@ struct edu_tcb {
 	bool ts_ok;
 	u32 ts_recent;
 	u32 ts_off;
+	u32 undo_tsval;
 	u16 mss;
 	u16 advmss;
 	u16 user_mss;
@@ -192,6 +195,7 @@ struct edu_tcb {
  * @wnd: SEG.WND of an incoming segment
  * @has_ts: an incoming segment carries the timestamps option
  * @tsval: its SEG.TSval (RFC 7323 section 3.2)
+ * @tsecr: its SEG.TSecr
  * @flags: TCPHDR_* control bits
  * @sent_us: when an outgoing segment was last sent (0: never)
  * @retransmitted: an outgoing segment was sent more than once (no RTT
@@ -210,6 +214,7 @@ struct edu_skb_cb {
 	u8 retransmitted;
 	u32 sent_us;
 	u32 tsval;
+	u32 tsecr;
 	bool has_ts;
 };
 
@@ -337,6 +342,7 @@ enum edu_mib {
 	EDU_MIB_FASTRETRANS,	/* fast retransmits (three duplicate ACKs) */
 	EDU_MIB_PARTIALACKS,	/* NewReno partial ACKs (RFC 6582) */
 	EDU_MIB_ZEROWINDOWPROBES, /* probes of a zero window (3.8.6.1) */
+	EDU_MIB_RECOVERYUNDO,	/* fast recoveries undone: spurious (RFC 3522) */
 	__EDU_MIB_MAX
 };
 

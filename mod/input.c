@@ -411,6 +411,9 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 				  tcb->snd_nxt, edu_in_flight(sk), tcb->mss)) {
 			edu_mib_inc(sock_net(sk), EDU_MIB_FASTRETRANS);
 			edu_retransmit_head(sk);
+			/* The retransmission's TSval, to judge it by. */
+			if (tcb->ts_ok)
+				tcb->undo_tsval = edu_tsval(tcb->ts_off) ?: 1;
 		}
 	} else if (cb->ack_seq != tcb->snd_una) {
 		tcb->dupacks = 0;
@@ -428,6 +431,20 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		edu_clean_acked(sk);
 		tcb->retransmits = 0;
 		tcb->rtx_stamp = 0;
+		/*
+		 * Eifel detection (RFC 3522): the first ACK of new data in a
+		 * recovery echoes the TSval of the segment that filled the
+		 * hole (RFC 7323 section 4.3).  Older than the fast
+		 * retransmission's: the original arrived, only reordered or
+		 * late, and the recovery is undone (RFC 4015).
+		 */
+		if (tcb->undo_tsval) {
+			if (cb->has_ts &&
+			    (s32)(cb->tsecr - tcb->undo_tsval) < 0 &&
+			    edu_cc_undo(&tcb->cc))
+				edu_mib_inc(sock_net(sk), EDU_MIB_RECOVERYUNDO);
+			tcb->undo_tsval = 0;
+		}
 		/*
 		 * The congestion window grows, or, in fast recovery, a
 		 * partial ACK shows the next segment lost as well: it goes
@@ -877,6 +894,7 @@ static bool edu_segment_valid(struct net *net, struct sk_buff *skb,
 				       th->syn, &opts) && opts.saw_tstamp) {
 			cb->has_ts = true;
 			cb->tsval = opts.tsval;
+			cb->tsecr = opts.tsecr;
 		}
 	}
 	return true;

@@ -38,6 +38,7 @@ static const char * const edu_mib_names[__EDU_MIB_MAX] = {
 	[EDU_MIB_FASTRETRANS]		= "FastRetrans",
 	[EDU_MIB_PARTIALACKS]		= "PartialAcks",
 	[EDU_MIB_ZEROWINDOWPROBES]	= "ZeroWindowProbes",
+	[EDU_MIB_RECOVERYUNDO]		= "RecoveryUndo",
 };
 
 /*

@@ -427,7 +427,9 @@ def edu_tcb(lport, rport):
         if (proc_addr(row['local_address'])[1],
                 proc_addr(row['rem_address'])[1]) == (lport, rport):
             return {'retransmits': int(row['retrnsmt'], 16),
-                    'rto': int(row['rto']), 'rcv_wnd': int(row['rcv_wnd'])}
+                    'rto': int(row['rto']), 'rcv_wnd': int(row['rcv_wnd']),
+                    'cwnd': int(row['cwnd']),
+                    'ssthresh': int(row['ssthresh'])}
     return None
 
 
@@ -1821,6 +1823,59 @@ def test_fast_retransmit(t):
     check_eq('state', edu_state(conn.port, conn.sport), ESTABLISHED)
 
 
+def test_recovery_undo(t):
+    """Eifel (RFC 3522, RFC 4015), with timestamps on: three duplicate
+    ACKs bring a fast retransmit and cut the window; then the ACK of
+    everything echoes the TSval of the original segment, not the
+    retransmission's: the original was only late, so the recovery is
+    undone (RecoveryUndo), ssthresh and cwnd back to what they were."""
+    lsock = t.edu_socket()
+    port = t.next_port()
+    lsock.listen(port)
+    conn = Conn(t, port=port)
+    synack = conn.syn(options=[('MSS', PEER_MSS), ('Timestamp', (100, 0))])
+    check(synack is not None, 'no SYN-ACK to our SYN')
+    edu_ts = ts_option(synack[TCP])
+    check(edu_ts is not None, 'SYN-ACK without timestamps')
+    conn.send('A', options=[('Timestamp', (100, edu_ts[0]))])
+    sock = t.edu_socket(lsock.accept())
+    os.write(sock.fd, random.randbytes(6 * (PEER_MSS - 12)))
+    segs = []
+    while len(segs) < 6:
+        pkt = conn.recv(1.0)
+        check(pkt is not None, f'{len(segs)} of 6 segments came')
+        if tcp_data(pkt):
+            segs.append(pkt)
+    ends = [seq_add(p[TCP].seq, len(tcp_data(p))) for p in segs]
+    before = edu_tcb(conn.port, conn.sport)
+    diag(f'before: cwnd {before["cwnd"]} ssthresh {before["ssthresh"]}')
+    undo0 = edu_snmp('RecoveryUndo')
+    time.sleep(0.02)        # the retransmission's TSval must be later
+    opts = [('Timestamp', (110, ts_option(segs[0][TCP])[0]))]
+    for _ in range(4):      # the ACK of the first, then three duplicates
+        conn.send('A', ack=ends[0], options=opts)
+    pkt = conn.recv(1.0)
+    check(pkt is not None and same_data(segs[1])(pkt),
+          f'no fast retransmit of the second segment: {pkt and show(pkt)}')
+    check(seq_diff(ts_option(pkt[TCP])[0], ts_option(segs[1][TCP])[0]) > 0,
+          'the retransmission has the TSval of the original')
+    during = edu_tcb(conn.port, conn.sport)
+    diag(f'in recovery: cwnd {during["cwnd"]} ssthresh '
+         f'{during["ssthresh"]}')
+    check(during['ssthresh'] < before['ssthresh'], 'ssthresh not cut')
+    # The original second segment got there after all: its TSval echoed.
+    conn.send('A', ack=ends[5],
+              options=[('Timestamp', (120, ts_option(segs[1][TCP])[0]))])
+    check(wait_until(lambda: edu_snmp('RecoveryUndo') == undo0 + 1, 1.0),
+          'RecoveryUndo did not count the undone recovery')
+    after = edu_tcb(conn.port, conn.sport)
+    diag(f'after: cwnd {after["cwnd"]} ssthresh {after["ssthresh"]}')
+    check_eq('ssthresh after the undo', after['ssthresh'],
+             before['ssthresh'])
+    check(after['cwnd'] >= before['cwnd'], f'cwnd {after["cwnd"]} after '
+          f'the undo, below the {before["cwnd"]} before the recovery')
+
+
 # An ACK sent at once, as the segment is processed, against one that waits
 # for the delayed-ACK timer (40 ms).
 AT_ONCE = 0.03
@@ -2094,6 +2149,7 @@ TESTS = [
     test_rto_backoff,
     test_rto_after_active_open,
     test_fast_retransmit,
+    test_recovery_undo,
     test_ofo_hole,
     test_zero_window_probe,
     test_blackhole_timeout,

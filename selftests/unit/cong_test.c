@@ -241,4 +241,33 @@ TEST(edu_cc_timeout__during_recovery)
 	EXPECT_EQ(MSS, cc.cwnd);
 }
 
+/*
+ * RFC 4015: a recovery found spurious is undone, the window and threshold
+ * back to what they were; "recover" stays, so the duplicate ACKs still
+ * coming start no new one.  Outside recovery there is nothing to undo.
+ */
+TEST(edu_cc_undo__spurious_recovery)
+{
+	struct edu_cc cc;
+	u32 cwnd;
+
+	edu_cc_init(&cc, &reno, MSS, 10, 0);
+	cc.cwnd = 20 * MSS;
+	cwnd = cc.cwnd;
+	ASSERT_FALSE(edu_cc_undo(&cc));
+	ASSERT_TRUE(edu_cc_dupack(&cc, 3, 1000, 1000 + 20 * MSS, 20 * MSS,
+				  MSS));
+	ASSERT_EQ(EDU_CA_RECOVERY, cc.state);
+	ASSERT_GT(cwnd, cc.cwnd);
+	ASSERT_TRUE(edu_cc_undo(&cc));
+	ASSERT_EQ(EDU_CA_OPEN, cc.state);
+	ASSERT_EQ(cwnd, cc.cwnd);
+	ASSERT_EQ(~0U, cc.ssthresh);
+	ASSERT_FALSE(edu_cc_undo(&cc));
+	/* More duplicates of the same ACK: below "recover", no recovery. */
+	ASSERT_FALSE(edu_cc_dupack(&cc, 3, 1000, 1000 + 20 * MSS, 20 * MSS,
+				   MSS));
+	ASSERT_EQ(EDU_CA_OPEN, cc.state);
+}
+
 TEST_HARNESS_MAIN
