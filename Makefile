@@ -7,7 +7,7 @@
 #   make tools      build the userspace programs in tools/ (no kernel headers)
 #   make lint       checkpatch --strict, sparse and W=1 on both kernels
 #   make unit       unit tests of the pure logic under ASan/UBSan
-#   make run        set up, build, boot a VM and show AF_EDU working
+#   make run        set up, build, boot a VM: nginx and curl over AF_EDU
 #   make check      set up, lint, unit tests, kselftests in VMs on 6.12 and 6.1
 #
 # KDIR picks the kernel headers: the running kernel's if it has them (a real
@@ -45,7 +45,7 @@ setup:
 
 run: setup
 	$(MAKE) module tools KDIR=/lib/modules/$(firstword $(shell cat $(EDU_CACHE)/kvers))/build
-	scripts/vm -- tools/edu-demo
+	scripts/vm -- scripts/demo
 
 check:
 	scripts/check

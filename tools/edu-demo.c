@@ -2,7 +2,8 @@
 /*
  * edu-demo - show an AF_EDU socket at work: open one, bind it, listen,
  * take a connection from a kernel TCP client, exchange a greeting, and
- * show what the kernel reports about it.  `make run` runs it in a VM.
+ * show what the kernel reports about it.  In the VM:
+ * scripts/vm -- tools/edu-demo.
  *
  * Only the socket() call differs from a program written for AF_INET.
  */

@@ -20,12 +20,11 @@
 
 set -u
 
-KSFT_PASS=0
-KSFT_FAIL=1
-KSFT_SKIP=4
 AF_EDU=19
 
 DIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/edu/lib.sh
+. "$DIR/lib.sh"
 TOOLS=$(cd "$DIR/../../tools" 2>/dev/null && pwd)
 EDURUN=$TOOLS/edu-run
 LIB=$TOOLS/libedu-run.so
@@ -33,75 +32,8 @@ PROBE=$DIR/edurun_probe
 PYTHON=$(command -v /usr/bin/python3 python3 | head -n 1)
 TMP=
 pids=()
-ntest=0
-nfail=0
-nskip=0
-NTESTS=15
-
-ktap() {
-	ntest=$((ntest + 1))
-	echo "$1 $ntest $2"
-}
-pass() { ktap ok "$1"; }
-fail() { ktap "not ok" "$1"; nfail=$((nfail + 1)); }
-skip() { ktap ok "$1 # SKIP $2"; nskip=$((nskip + 1)); }
-diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
-
-# result DESC COMMAND...: pass if the command succeeds (status 2: skip,
-# with the reason in $why).
-why=
-result() {
-	local desc=$1 t0=$SECONDS rc
-
-	shift
-	why=
-	"$@"
-	rc=$?
-	case $rc in
-	0) pass "$desc" ;;
-	2) skip "$desc" "$why" ;;
-	*) fail "$desc" ;;
-	esac
-	[ $((SECONDS - t0)) -lt 2 ] || diag "  ($((SECONDS - t0)) s)"
-}
-
-# expect WHAT GOT WANT: compare, and say what differs.
-expect() {
-	[ "$2" = "$3" ] && return 0
-	diag "$1: got '$2', expected '$3'"
-	return 1
-}
-
-count() { cat "/sys/kernel/edu/objects/$1" 2>/dev/null; }
-
-# snmp NAME: a counter of this namespace's /proc/net/edu_snmp.
-snmp() {
-	awk -v name="$1" '
-		NR == 1 { for (i = 2; i <= NF; i++) col[$i] = i }
-		NR == 2 { print $col[name] }' /proc/net/edu_snmp
-}
-
-# wait_for COMMAND...: up to 10 s for the command to succeed.
-wait_for() {
-	local i
-
-	for ((i = 0; i < 100; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	"$@"
-}
-
-# listening FILE PORT: FILE (/proc/net/tcp or /proc/net/edu) shows a
-# listener on PORT.
-listening() {
-	awk -v port="$(printf ':%04X' "$2")" \
-		'substr($2, 9) == port && $4 == "0A" { found = 1 }
-		 END { exit !found }' "$1"
-}
 
 loaded() { [ -d /sys/module/edu ]; }
-no_sockets() { [ "$(count sockets)" = 0 ]; }
 
 cleanup() {
 	local p
@@ -147,7 +79,7 @@ server() {
 	[ -n "${port[$1]:-}" ] || server_start "$1"
 	p=${port[$1]}
 	[ "$1" = edu ] && table=/proc/net/edu
-	if ! wait_for listening $table "$p"; then
+	if ! wait_for 10 listening $table "$p"; then
 		diag "the $1 server is not listening:"
 		sed 's/^/#   /' "$TMP/server-$1.log"
 		return 1
@@ -197,7 +129,7 @@ if [ -n "$reason" ]; then
 	echo "1..0 # SKIP $reason"
 	exit $KSFT_SKIP
 fi
-echo "1..$NTESTS"
+ktap_plan 15
 ip link set lo up
 ulimit -n 4096
 TMP=$(mktemp -d)
@@ -300,7 +232,7 @@ t_threads() {
 		$((n * m)) || ok=1
 	expect "distinct fds reported" \
 		"$(awk '{ print $3 }' "$TMP/err" | sort -u | wc -l)" $((n * m)) || ok=1
-	wait_for no_sockets || { diag "sockets left: $(count sockets)"; ok=1; }
+	wait_for 10 no_sockets || { diag "sockets left: $(count sockets)"; ok=1; }
 	return $ok
 }
 result "16 threads make 512 sockets at once, all AF_EDU" t_threads
@@ -338,7 +270,7 @@ result "EDU_RUN_DEBUG names options AF_EDU refuses, errno unchanged" t_sockopt
 unload() {
 	local out
 
-	wait_for no_sockets
+	wait_for 10 no_sockets
 	if [ -z "$MODULE" ]; then
 		why="no module file to load again"
 		return 2
@@ -413,27 +345,6 @@ export EDU_RUN_DEBUG=1
 # The AF_EDU server may start now that the module stays.
 server_start edu
 
-passive_reached() { [ $(($(snmp PassiveOpens) - p0)) -ge "$want_p" ]; }
-
-# opens ACTIVE PASSIVE COMMAND...: run the command; AF_EDU's ActiveOpens
-# and PassiveOpens must grow by ACTIVE and PASSIVE.
-opens() {
-	local a0 p0 a p want_a=$1 want_p=$2 rc
-
-	shift 2
-	a0=$(snmp ActiveOpens)
-	p0=$(snmp PassiveOpens)
-	timeout 60 "$@"
-	rc=$?
-	[ $rc = 0 ] || { diag "$* exited $rc"; return 1; }
-	# The server's count lands when its side of the handshake completes.
-	wait_for passive_reached
-	a=$(($(snmp ActiveOpens) - a0))
-	p=$(($(snmp PassiveOpens) - p0))
-	expect "AF_EDU connects (ActiveOpens)" $a "$want_a" &&
-		expect "AF_EDU accepts (PassiveOpens)" $p "$want_p"
-}
-
 # fetch CLIENT SERVER: curl on CLIENT (edu or kernel) fetches the blob
 # from the server on SERVER; bytes and sockets checked.
 fetch() {
@@ -492,7 +403,7 @@ t_iperf3() {
 	"${srun[@]}" iperf3 -s -1 -B 127.0.0.1 -p $PORT >"$TMP/iperf3-s.log" 2>&1 &
 	spid=$!
 	pids+=("$spid")
-	wait_for listening $table $PORT || { diag "iperf3 -s is not listening"; ok=1; }
+	wait_for 10 listening $table $PORT || { diag "iperf3 -s is not listening"; ok=1; }
 	opens $a $p "${crun[@]}" iperf3 -J -c 127.0.0.1 -p $PORT -n 8M \
 		>"$TMP/iperf3-c.json" 2>"$TMP/iperf3-c.log" || ok=1
 	timeout 10 tail --pid="$spid" -f /dev/null
@@ -512,8 +423,4 @@ result "iperf3 client on kernel TCP, server under edu-run, 8 MB" t_iperf3 kernel
 result "iperf3 client and server both under edu-run, 8 MB" t_iperf3 edu edu
 
 # ----------------------------------------------------------------- end --
-[ $ntest = $NTESTS ] || { diag "ran $ntest tests, planned $NTESTS"; nfail=$((nfail + 1)); }
-diag "Totals: pass:$((ntest - nfail - nskip)) fail:$nfail skip:$nskip"
-[ $nfail -eq 0 ] || exit $KSFT_FAIL
-[ $nskip -lt $ntest ] || exit $KSFT_SKIP
-exit $KSFT_PASS
+ktap_end

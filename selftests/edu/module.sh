@@ -16,41 +16,15 @@
 
 set -u
 
-KSFT_PASS=0
-KSFT_FAIL=1
-KSFT_SKIP=4
 AF_EDU=19
 
 DIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/edu/lib.sh
+. "$DIR/lib.sh"
 SOCK=$DIR/edu_sock
 TMP=
 holder=
 orig_modprobe=
-ntest=0
-nfail=0
-nskip=0
-NTESTS=13
-
-ktap() {
-	ntest=$((ntest + 1))
-	echo "$1 $ntest $2"
-}
-pass() { ktap ok "$1"; }
-fail() { ktap "not ok" "$1"; nfail=$((nfail + 1)); }
-skip() { ktap ok "$1 # SKIP $2"; nskip=$((nskip + 1)); }
-diag() { echo "# $*"; }
-
-# result DESC COMMAND...: pass if the command succeeds.
-result() {
-	local desc=$1
-
-	shift
-	if "$@"; then
-		pass "$desc"
-	else
-		fail "$desc"
-	fi
-}
 
 loaded() { [ -d /sys/module/edu ]; }
 
@@ -62,20 +36,6 @@ expect_socket() {
 	[ "$got" = "$2" ] && return 0
 	diag "socket($1): $got, expected $2"
 	return 1
-}
-
-# count NAME: a live-object count of the module.
-count() { cat "/sys/kernel/edu/objects/$1" 2>/dev/null; }
-
-# wait_for COMMAND...: up to 5 s for the command to succeed.
-wait_for() {
-	local i
-
-	for ((i = 0; i < 50; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	"$@"
 }
 
 do_insmod() {
@@ -135,7 +95,7 @@ if [ -n "$reason" ]; then
 	echo "1..0 # SKIP $reason"
 	exit $KSFT_SKIP
 fi
-echo "1..$NTESTS"
+ktap_plan 13
 diag "module: $MODULE"
 TMP=$(mktemp -d)
 trap cleanup EXIT
@@ -157,7 +117,7 @@ t_busy() {
 
 	"$SOCK" -l $AF_EDU "$TMP/ready" &
 	holder=$!
-	wait_for test -e "$TMP/ready" || { diag "the holder did not start"; return 1; }
+	wait_for 5 test -e "$TMP/ready" || { diag "the holder did not start"; return 1; }
 	refcnt=$(cat /sys/module/edu/refcnt)
 	[ "$refcnt" -gt 0 ] || { diag "refcnt $refcnt with a socket open"; return 1; }
 	if out=$(rmmod edu 2>&1); then
@@ -173,7 +133,7 @@ result "rmmod refused while a socket is open" t_busy
 t_unload() {
 	{ kill "$holder" && wait "$holder"; } 2>/dev/null
 	holder=
-	wait_for test "$(count sockets)" = 0 || { diag "sockets: $(count sockets)"; return 1; }
+	wait_for 5 no_sockets || { diag "sockets: $(count sockets)"; return 1; }
 	[ "$(count ports)" = 0 ] || { diag "ports: $(count ports)"; return 1; }
 	[ "$(count skbs)" = 0 ] || { diag "skbs: $(count skbs)"; return 1; }
 	[ "$(cat /sys/module/edu/refcnt)" = 0 ] || { diag "refcnt not 0"; return 1; }
@@ -201,7 +161,7 @@ t_netns() {
 	unshare -n sh -c "'$SOCK' -l $AF_EDU '$TMP/ns-ready' & p=\$!
 		while [ ! -e '$TMP/ns-ready' ]; do sleep 0.05; done
 		kill \$p; wait \$p 2>/dev/null; true" || return 1
-	wait_for test "$(count sockets)" = 0 || return 1
+	wait_for 5 no_sockets || return 1
 	do_rmmod && gone && do_insmod && expect_socket $AF_EDU ok
 }
 result "rmmod right after namespaces with sockets went away" t_netns
@@ -286,8 +246,4 @@ case $? in
 esac
 
 # ----------------------------------------------------------------- end --
-[ $ntest = $NTESTS ] || { diag "ran $ntest tests, planned $NTESTS"; nfail=$((nfail + 1)); }
-diag "Totals: pass:$((ntest - nfail - nskip)) fail:$nfail skip:$nskip"
-[ $nfail -eq 0 ] || exit $KSFT_FAIL
-[ $nskip -lt $ntest ] || exit $KSFT_SKIP
-exit $KSFT_PASS
+ktap_end
