@@ -126,6 +126,18 @@ static void edu_sock_init(struct sock *sk, int protocol)
 }
 
 /*
+ * Where the kernel lets a family answer the SOL_SOCKET options itself,
+ * AF_EDU does, for SO_REUSEPORT (edu_setsockopt()); the rest go on to the
+ * socket core as before.
+ */
+static void edu_custom_sockopt(struct socket *sock)
+{
+#if EDU_HAVE_CUSTOM_SOCKOPT
+	set_bit(SOCK_CUSTOM_SOCKOPT, &sock->flags);
+#endif
+}
+
+/*
  * socket(AF_EDU, type, protocol): only stream sockets exist, and only TCP
  * over IPv4 for now.  IPv6 (EDUPROTO_TCP6) is reserved in the uapi.
  */
@@ -141,6 +153,7 @@ static int edu_create(struct net *net, struct socket *sock, int protocol,
 
 	sock->state = SS_UNCONNECTED;
 	sock->ops = &edu_stream_ops;
+	edu_custom_sockopt(sock);
 
 	sk = sk_alloc(net, edu_family, GFP_KERNEL, &edu_proto, kern);
 	if (!sk)
@@ -648,6 +661,7 @@ static int __edu_accept(struct socket *sock, struct socket *newsock,
 	}
 	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
 	sock_graft(child, newsock);
+	edu_custom_sockopt(newsock);
 	newsock->state = SS_CONNECTED;
 	release_sock(child);
 	/* The queue's reference on the child passes to newsock. */
@@ -926,7 +940,28 @@ static int edu_setsockopt_ip(struct sock *sk, int optname, sockptr_t optval,
 }
 
 /*
- * Options at SOL_SOCKET are handled by the socket core.  At SOL_TCP, as
+ * SO_REUSEPORT, which the socket core refuses to a family that is not
+ * AF_INET or AF_INET6: several sockets of one owner may then bind the same
+ * address and port, and listeners among them share the connections
+ * (bind.c, hash.c).  Like sk_setsockopt(), an int, any state.
+ */
+static int edu_set_reuseport(struct sock *sk, sockptr_t optval,
+			     unsigned int optlen)
+{
+	int val;
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	sk->sk_reuseport = !!val;
+	return 0;
+}
+
+/*
+ * Options at SOL_SOCKET are handled by the socket core, but for
+ * SO_REUSEPORT where the kernel lets the family answer it (6.12), and
+ * SOL_EDU's EDU_REUSEPORT, which is the same.  At SOL_TCP, as
  * Linux: TCP_NODELAY (MUST-17), TCP_CORK, TCP_MAXSEG, the keepalive
  * settings, TCP_USER_TIMEOUT, TCP_CONGESTION, TCP_QUICKACK,
  * TCP_DEFER_ACCEPT, TCP_SYNCNT, TCP_LINGER2, TCP_WINDOW_CLAMP and,
@@ -941,6 +976,13 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	int val, err = 0;
 
+	if (level == SOL_SOCKET) {
+		if (optname == SO_REUSEPORT)
+			return edu_set_reuseport(sk, optval, optlen);
+		return sock_setsockopt(sock, level, optname, optval, optlen);
+	}
+	if (level == SOL_EDU && optname == EDU_REUSEPORT)
+		return edu_set_reuseport(sk, optval, optlen);
 	if (level == SOL_IP)
 		return edu_setsockopt_ip(sk, optname, optval, optlen);
 	if (level != SOL_TCP)
@@ -1139,7 +1181,7 @@ static int edu_getsockopt_ip(struct sock *sk, int optname,
 /*
  * getsockopt() at SOL_TCP as Linux's do_tcp_getsockopt() for the options
  * AF_EDU has, TCP_INFO among them, at SOL_IP for IP_TOS, IP_TTL and
- * IP_OPTIONS, and at SOL_EDU for EDU_INFO (info.c).
+ * IP_OPTIONS, and at SOL_EDU for EDU_INFO (info.c) and EDU_REUSEPORT.
  */
 static int edu_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
@@ -1159,6 +1201,10 @@ static int edu_getsockopt(struct socket *sock, int level, int optname,
 		return edu_getsockopt_ip(sk, optname, optval, optlen, len);
 	if (level == SOL_EDU) {
 		/* EDU_CC is reserved: TCP_CONGESTION chooses the algorithm. */
+		if (optname == EDU_REUSEPORT) {
+			val = sk->sk_reuseport;
+			goto copy_int;
+		}
 		if (optname != EDU_INFO)
 			return -ENOPROTOOPT;
 		return edu_getsockopt_edu_info(sk, len, optval, optlen);
@@ -1230,6 +1276,7 @@ static int edu_getsockopt(struct socket *sock, int level, int optname,
 	default:
 		return -ENOPROTOOPT;
 	}
+copy_int:
 	len = min_t(unsigned int, len, sizeof(int));
 	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
 		return -EFAULT;

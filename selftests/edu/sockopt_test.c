@@ -17,6 +17,7 @@
 #include <linux/if_ether.h>
 #include <netinet/ip.h>
 #include <sys/sendfile.h>
+#include <sys/utsname.h>
 
 #include "kselftest_harness.h"
 #include "edu_test.h"
@@ -1206,6 +1207,179 @@ TEST_F(edu, fastopen__accepted_plain_handshake)
 	ASSERT_EQ(4, read_n(srv, buf, 4, 2000));
 	ASSERT_EQ(2, send(srv, "no", 2, 0));
 	ASSERT_EQ(2, read_n(cli, buf, 2, 2000));
+}
+
+/* ---------------------------------------------------- SO_REUSEPORT -- */
+
+/*
+ * SO_REUSEPORT on @fd.  Where the socket core refuses it to AF_EDU (6.1:
+ * EOPNOTSUPP, before the family is asked), SOL_EDU's EDU_REUSEPORT, as
+ * edu-run's library does.  Returns 0 or -1.
+ */
+static int set_reuseport(int fd, int val)
+{
+	struct utsname u;
+
+	if (!edu_set_int(fd, SOL_SOCKET, SO_REUSEPORT, val))
+		return 0;
+	/* Only 6.1 may refuse it: 6.12 lets AF_EDU answer. */
+	if (errno != EOPNOTSUPP || uname(&u) || strncmp(u.release, "6.1.", 4))
+		return -1;
+	return edu_set_int(fd, SOL_EDU, EDU_REUSEPORT, val);
+}
+
+TEST_F(edu, reuseport__option)
+{
+	int fd = edu_open(0), val;
+	socklen_t len = 2;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, edu_get_int(fd, SOL_SOCKET, SO_REUSEPORT));
+	EXPECT_EQ(0, edu_get_int(fd, SOL_EDU, EDU_REUSEPORT));
+	ASSERT_EQ(0, set_reuseport(fd, 1)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(1, edu_get_int(fd, SOL_SOCKET, SO_REUSEPORT));
+	EXPECT_EQ(1, edu_get_int(fd, SOL_EDU, EDU_REUSEPORT));
+	ASSERT_EQ(0, edu_set_int(fd, SOL_EDU, EDU_REUSEPORT, 0));
+	EXPECT_EQ(0, edu_get_int(fd, SOL_SOCKET, SO_REUSEPORT));
+	ASSERT_EQ(0, edu_set_int(fd, SOL_EDU, EDU_REUSEPORT, 7));
+	EXPECT_EQ(1, edu_get_int(fd, SOL_SOCKET, SO_REUSEPORT));
+	val = 0;
+	EXPECT_ERRNO(EINVAL, setsockopt(fd, SOL_EDU, EDU_REUSEPORT, &val, len));
+	/* The other SOL_SOCKET options still reach the socket core. */
+	ASSERT_EQ(0, edu_set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1));
+	EXPECT_EQ(1, edu_get_int(fd, SOL_SOCKET, SO_KEEPALIVE));
+	EXPECT_ERRNO(ENOPROTOOPT, edu_set_int(fd, SOL_SOCKET, 0x7fff, 1));
+}
+
+/* bind() in a process of user nobody; its errno, or 0. */
+static int bind_as_nobody(bool edu, int port)
+{
+	int st, fd;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (edu_drop_privs())
+			_exit(100);
+		fd = new_socket(edu);
+		if (fd < 0 || set_reuseport(fd, 1))
+			_exit(101);
+		_exit(edu_bind_to(fd, EDU_LOOPBACK, port) ? errno : 0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/*
+ * Who may share a port, as kernel TCP decides: sockets of the same owner
+ * that all set SO_REUSEPORT, listening or not; not one without it, nor
+ * one of another user.
+ */
+static void reuseport_bind(struct __test_metadata *_metadata,
+			   struct _test_data_edu *self, bool edu)
+{
+	int port = edu_free_port(), a, b, c, d, e;
+
+	ASSERT_LT(0, port);
+	a = edu_track(new_socket(edu));
+	b = edu_track(new_socket(edu));
+	c = edu_track(new_socket(edu));
+	d = edu_track(new_socket(edu));
+	e = tcp_open();
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_LE(0, c);
+	ASSERT_LE(0, d);
+	ASSERT_EQ(0, set_reuseport(a, 1));
+	ASSERT_EQ(0, set_reuseport(b, 1));
+	ASSERT_EQ(0, set_reuseport(d, 1));
+	ASSERT_EQ(0, edu_bind_to(a, EDU_LOOPBACK, port)) TH_LOG("%s", FAM(edu));
+	ASSERT_EQ(0, edu_bind_to(b, EDU_LOOPBACK, port)) TH_LOG("%s", FAM(edu));
+	EXPECT_ERRNO(EADDRINUSE, edu_bind_to(c, EDU_LOOPBACK, port));
+	EXPECT_ERRNO(EADDRINUSE, edu_bind_to(e, EDU_LOOPBACK, port));
+	/* The wildcard overlaps too. */
+	EXPECT_ERRNO(EADDRINUSE, edu_bind_to(c, "0.0.0.0", port));
+	ASSERT_EQ(0, listen(a, 8));
+	ASSERT_EQ(0, listen(b, 8)) TH_LOG("%s: %s", FAM(edu), strerror(errno));
+	ASSERT_EQ(0, edu_bind_to(d, EDU_LOOPBACK, port)) TH_LOG("%s", FAM(edu));
+	EXPECT_EQ(EADDRINUSE, bind_as_nobody(edu, port)) TH_LOG("%s", FAM(edu));
+}
+
+TEST_F(edu, reuseport__bind_rules)
+{
+	reuseport_bind(_metadata, self, true);
+}
+
+TEST_F(edu, reuseport__bind_rules_tcp)
+{
+	reuseport_bind(_metadata, self, false);
+}
+
+/*
+ * Two listeners of one owner on one port: connections spread over both,
+ * by the hash of their 4-tuple; once one closes, the other takes all.
+ */
+static void reuseport_share(struct __test_metadata *_metadata,
+			    struct _test_data_edu *self, bool edu)
+{
+	int port = edu_free_port(), l[2], got[2] = { 0, 0 }, i, k, n;
+	double end;
+
+	ASSERT_LT(0, port);
+	for (i = 0; i < 2; i++) {
+		l[i] = edu_track(new_socket(edu));
+		ASSERT_LE(0, l[i]);
+		ASSERT_EQ(0, set_reuseport(l[i], 1));
+		ASSERT_EQ(0, edu_bind_to(l[i], EDU_LOOPBACK, port));
+		ASSERT_EQ(0, listen(l[i], 64));
+		ASSERT_EQ(0, fcntl(l[i], F_SETFL, O_NONBLOCK));
+	}
+	for (n = 0; n < 40; n++) {
+		int cli = tcp_open();
+
+		ASSERT_LE(0, cli);
+		ASSERT_EQ(0, edu_connect_to(cli, EDU_LOOPBACK, port))
+			TH_LOG("%s: connection %d: %s", FAM(edu), n,
+			       strerror(errno));
+	}
+	end = edu_now() + 5;
+	while (got[0] + got[1] < n && edu_now() < end) {
+		for (i = 0; i < 2; i++) {
+			while ((k = accept(l[i], NULL, NULL)) >= 0) {
+				edu_track(k);
+				got[i]++;
+			}
+		}
+		edu_msleep(10);
+	}
+	TH_LOG("%s: %d and %d of %d connections", FAM(edu), got[0], got[1], n);
+	EXPECT_EQ(n, got[0] + got[1]);
+	EXPECT_LT(0, got[0]);
+	EXPECT_LT(0, got[1]);
+
+	/* The group shrinks to one: it takes every connection. */
+	ASSERT_EQ(0, edu_close(l[0]));
+	for (i = 0; i < 10; i++) {
+		int cli = tcp_open();
+
+		ASSERT_LE(0, cli);
+		ASSERT_EQ(0, edu_connect_to(cli, EDU_LOOPBACK, port));
+		ASSERT_EQ(0, edu_wait(l[1], POLLIN, 2000));
+		k = edu_track(accept(l[1], NULL, NULL));
+		ASSERT_LE(0, k);
+	}
+}
+
+TEST_F(edu, reuseport__listeners_share)
+{
+	reuseport_share(_metadata, self, true);
+}
+
+TEST_F(edu, reuseport__listeners_share_tcp)
+{
+	reuseport_share(_metadata, self, false);
 }
 
 TEST_HARNESS_MAIN
