@@ -586,6 +586,7 @@ static inline void edu_push(struct sock *sk)
 {
 	__edu_push(sk, EDU_PUSH_NAGLE);
 }
+
 u32 edu_in_flight(const struct sock *sk);
 void edu_send_ack(struct sock *sk);
 void edu_send_synack(struct sock *sk);

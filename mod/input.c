@@ -250,9 +250,9 @@ static void edu_clean_acked(struct sock *sk)
  * (RFC 5681 section 3.1) with the namespace's initial_cwnd (ten segments
  * by default, RFC 6928), or with one segment if our SYN or SYN-ACK had to
  * be retransmitted (a lossy or slow path; RFC 5681 section 3.1 makes this
- * a MUST), unless TCP_DEFER_ACCEPT was what kept it waiting.  The send buffer grows to hold that window, as Linux's
- * tcp_init_buffer_space() has it.  TCP_INFO's idle clocks start now too,
- * as Linux's.
+ * a MUST), unless TCP_DEFER_ACCEPT was what kept it waiting.  The send
+ * buffer grows to hold that window, as Linux's tcp_init_buffer_space()
+ * has it.  TCP_INFO's idle clocks start now too, as Linux's.
  */
 static void edu_cc_start(struct sock *sk)
 {

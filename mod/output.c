@@ -474,7 +474,7 @@ static bool edu_nagle_holds(const struct sock *sk, enum edu_push_how how)
  * unacknowledged.  TCP_CORK and MSG_MORE hold a short last segment
  * whatever is in flight (section 3.9.1.2's MAY-16: collect unpushed data),
  * until it fills up, the application uncorks or the retransmission timer
- * sends it (edu_send_held()).  A segment with our FIN is never held.  A
+ * sends it (edu_send_held()).  A SYN or a FIN is never held back.  A
  * segment larger than the usable window is cut to fit if at least half
  * the largest window offered is usable.  The congestion window (RFC 5681)
  * bounds the data in flight as well.

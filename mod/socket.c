@@ -175,6 +175,8 @@ static int edu_create(struct net *net, struct socket *sock, int protocol,
  */
 struct sock *edu_child_alloc(const struct sock *parent)
 {
+	const struct edu_tcb *ptcb = &edu_sk(parent)->tcb;
+	struct edu_tcb *tcb;
 	struct sock *sk;
 
 	sk = sk_alloc(sock_net(parent), parent->sk_family, GFP_ATOMIC,
@@ -197,20 +199,20 @@ struct sock *edu_child_alloc(const struct sock *parent)
 	sk->sk_lingertime = parent->sk_lingertime;
 	inet_sk(sk)->tos = inet_sk(parent)->tos;
 	inet_sk(sk)->uc_ttl = inet_sk(parent)->uc_ttl;
-	edu_sk(sk)->tcb.nodelay = edu_sk(parent)->tcb.nodelay;
-	edu_sk(sk)->tcb.cork = edu_sk(parent)->tcb.cork;
-	edu_sk(sk)->tcb.defer_accept = READ_ONCE(edu_sk(parent)->tcb.defer_accept);
-	edu_sk(sk)->tcb.syn_retries = READ_ONCE(edu_sk(parent)->tcb.syn_retries);
-	edu_sk(sk)->tcb.linger2 = READ_ONCE(edu_sk(parent)->tcb.linger2);
-	edu_sk(sk)->tcb.window_clamp =
-		READ_ONCE(edu_sk(parent)->tcb.window_clamp);
-	edu_sk(sk)->tcb.cc.ops = edu_sk(parent)->tcb.cc.ops;
-	edu_sk(sk)->tcb.user_mss = edu_sk(parent)->tcb.user_mss;
-	edu_sk(sk)->tcb.user_timeout = edu_sk(parent)->tcb.user_timeout;
-	edu_sk(sk)->tcb.keepalive_time = edu_sk(parent)->tcb.keepalive_time;
-	edu_sk(sk)->tcb.keepalive_intvl = edu_sk(parent)->tcb.keepalive_intvl;
-	edu_sk(sk)->tcb.keepalive_probes =
-		edu_sk(parent)->tcb.keepalive_probes;
+	tcb = &edu_sk(sk)->tcb;
+	tcb->nodelay = ptcb->nodelay;
+	tcb->cork = ptcb->cork;
+	tcb->cc.ops = ptcb->cc.ops;
+	tcb->user_mss = ptcb->user_mss;
+	tcb->user_timeout = ptcb->user_timeout;
+	tcb->keepalive_time = ptcb->keepalive_time;
+	tcb->keepalive_intvl = ptcb->keepalive_intvl;
+	tcb->keepalive_probes = ptcb->keepalive_probes;
+	/* Set without the socket lock, read once. */
+	tcb->defer_accept = READ_ONCE(ptcb->defer_accept);
+	tcb->syn_retries = READ_ONCE(ptcb->syn_retries);
+	tcb->linger2 = READ_ONCE(ptcb->linger2);
+	tcb->window_clamp = READ_ONCE(ptcb->window_clamp);
 	sock_hold((struct sock *)parent);
 	edu_sk(sk)->parent = (struct sock *)parent;
 	atomic_inc(&edu_sk(parent)->syn_pending);
@@ -1079,11 +1081,15 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 		 * Linux server whose net.ipv4.tcp_fastopen lacks the server
 		 * bit.
 		 */
-		if (val >= 0 && (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
-			WRITE_ONCE(tcb->fastopen_qlen,
-				   min_t(u32, val, READ_ONCE(sock_net(sk)->core.sysctl_somaxconn)));
-		else
+		if (val < 0 ||
+		    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))) {
 			err = -EINVAL;
+			break;
+		}
+		/* Capped at somaxconn, as fastopen_queue_tune() does. */
+		val = min_t(u32, val,
+			    READ_ONCE(sock_net(sk)->core.sysctl_somaxconn));
+		WRITE_ONCE(tcb->fastopen_qlen, val);
 		break;
 	case TCP_FASTOPEN_CONNECT:
 		/*
@@ -1149,6 +1155,7 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 static int edu_getsockopt_ip(struct sock *sk, int optname,
 			     char __user *optval, int __user *optlen, int len)
 {
+	const struct net *net = sock_net(sk);
 	u8 ucval;
 	int val;
 
@@ -1159,7 +1166,7 @@ static int edu_getsockopt_ip(struct sock *sk, int optname,
 	case IP_TTL:
 		val = READ_ONCE(inet_sk(sk)->uc_ttl);
 		if (val < 0)
-			val = READ_ONCE(sock_net(sk)->ipv4.sysctl_ip_default_ttl);
+			val = READ_ONCE(net->ipv4.sysctl_ip_default_ttl);
 		break;
 	case IP_OPTIONS:
 		return put_user(0, optlen);

@@ -134,7 +134,7 @@ static struct sk_buff *edu_tail_segment(struct sock *sk)
  * what was queued, as TCP does.  Errors as tcp_sendmsg(): EPIPE (with
  * SIGPIPE unless MSG_NOSIGNAL) once sending is shut down, the pending
  * socket error otherwise.  MSG_MORE holds the last short segment back for
- * the next write, as TCP_CORK does (edu_push()); splice() and sendfile()
+ * the next write, as TCP_CORK does (__edu_push()); splice() and sendfile()
  * come here too, with MSG_MORE on every piece but the last (6.1's
  * sendpage falls back to sock_no_sendpage(), 6.12 sends pages with
  * MSG_SPLICE_PAGES: either way the bytes are copied into the write queue).

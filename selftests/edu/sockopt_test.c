@@ -297,7 +297,7 @@ TEST_F(edu, sockopt__values_as_linux)
 
 	ASSERT_LE(0, efd);
 	ASSERT_LE(0, tfd);
-	for (i = 0; i < sizeof(opt_cases) / sizeof(opt_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(opt_cases); i++) {
 		const struct opt_case *c = &opt_cases[i];
 		int egot, tgot, eerr, terr;
 
@@ -467,8 +467,8 @@ static void cork_coalesces(struct __test_metadata *_metadata,
 	t0 = edu_now();
 	ASSERT_EQ(0, write_pieces(cli, 0, mss, 0));
 	ASSERT_TRUE(receives(srv, 0, mss, 2000)) TH_LOG("%s", FAM(edu));
-	EXPECT_EQ(segs + 1, data_segs_out(cli)) TH_LOG("%s: mss %u",
-						      FAM(edu), mss);
+	EXPECT_EQ(segs + 1, data_segs_out(cli))
+		TH_LOG("%s: mss %u", FAM(edu), mss);
 	/* 300 bytes more: held, TCP_NODELAY or not. */
 	t0 = edu_now();
 	ASSERT_EQ(0, write_pieces(cli, mss, 300, 0));
@@ -913,7 +913,8 @@ static void scan(int pfd, int sport, int syn, int len, struct seen_seg *s)
 	unsigned char pkt[70000];
 	ssize_t n;
 
-	s->tos = s->ttl = -1;
+	s->tos = -1;
+	s->ttl = -1;
 	s->n = 0;
 	while ((n = recv(pfd, pkt, sizeof(pkt), 0)) > 0) {
 		const struct iphdr *iph = (const void *)pkt;
