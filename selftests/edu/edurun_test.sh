@@ -36,7 +36,7 @@ pids=()
 ntest=0
 nfail=0
 nskip=0
-NTESTS=15
+NTESTS=16
 
 ktap() {
 	ntest=$((ntest + 1))
@@ -331,6 +331,20 @@ t_sockopt() {
 	return $ok
 }
 result "EDU_RUN_DEBUG names options AF_EDU refuses, errno unchanged" t_sockopt
+
+# SO_REUSEPORT: set and read back as on kernel TCP.  Linux 6.1's socket
+# core refuses it to AF_EDU (EOPNOTSUPP) and the library sets it through
+# SOL_EDU instead; 6.12 lets the module answer it.
+t_reuseport() {
+	local ok=0
+
+	expect "kernel TCP" "$("$PROBE" inet:stream:0:reuseport | sed 's/.* //')" \
+		reuseport=1 || ok=1
+	expect "under edu-run" "$("$EDURUN" "$PROBE" inet:stream:0:reuseport |
+		sed 's/.* //')" reuseport=1 || ok=1
+	return $ok
+}
+result "SO_REUSEPORT on a converted socket, as on kernel TCP" t_reuseport
 
 # ---------------------------------------------------- without the module --
 # The module goes (no AF_EDU socket is open yet: nothing has connected),
