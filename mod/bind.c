@@ -14,7 +14,11 @@
  * Between AF_EDU sockets the rules of Linux's inet_csk_bind_conflict() are
  * applied here, on a per-namespace table of bound sockets, because shadows
  * never listen and so cannot tell kernel TCP that SO_REUSEADDR no longer
- * applies to a listening port.  (SO_REUSEPORT is not supported yet.)
+ * applies to a listening port.  SO_REUSEPORT lets sockets of the same
+ * owner share a port, listening or not; their shadows carry the flag too,
+ * so that kernel TCP lets each of them bind, and so lets a kernel TCP
+ * socket of the same owner with SO_REUSEPORT share the port as well, as
+ * it would join a group of kernel TCP listeners.
  *
  * Locking: edu_net.bind_lock (a mutex) protects the table.  Callers hold
  * the socket lock; creating and binding a shadow may sleep.
@@ -49,10 +53,11 @@ static struct hlist_head *edu_bind_bucket(struct edu_net *en, u16 port)
  * Would @sk, bound to @addr:@port, clash with @sk2 already there?  The
  * rules of inet_bind_conflict(): addresses overlap when either is the
  * wildcard or they are equal; devices when either is unbound or they are
- * the same; SO_REUSEADDR on both lets them share unless @sk2 listens.  The
- * same test serves bind() and listen() (where Linux re-checks the port):
- * the first of several SO_REUSEADDR sockets may listen, the others then
- * may neither listen nor bind.
+ * the same; SO_REUSEADDR on both lets them share unless @sk2 listens, and
+ * SO_REUSEPORT on both lets them share anyway if they have the same owner
+ * (sk_uid).  The same test serves bind() and listen() (where Linux
+ * re-checks the port): the first of several SO_REUSEADDR sockets may
+ * listen, the others then may neither listen nor bind.
  */
 static bool edu_bind_conflict(const struct sock *sk, __be32 addr,
 			      const struct sock *sk2)
@@ -68,6 +73,9 @@ static bool edu_bind_conflict(const struct sock *sk, __be32 addr,
 		return false;
 	if (sk->sk_reuse && sk2->sk_reuse &&
 	    inet_sk_state_load(sk2) != TCP_LISTEN)
+		return false;
+	if (sk->sk_reuseport && sk2->sk_reuseport &&
+	    uid_eq(sk->sk_uid, sk2->sk_uid))
 		return false;
 	return true;
 }
@@ -114,9 +122,14 @@ static struct socket *edu_shadow_bind(struct sock *sk, __be32 addr, u16 port,
 		return ERR_PTR(err);
 	edu_object_inc(EDU_OBJ_PORTS);
 
-	/* Bound to the same device, the shadow clashes exactly as we do. */
+	/*
+	 * Bound to the same device, with our SO_REUSEPORT, the shadow clashes
+	 * exactly as we do.  (Its owner is whoever binds: that of the
+	 * bind() call, which kernel TCP compares for SO_REUSEPORT.)
+	 */
 	shadow->sk->sk_bound_dev_if = sk->sk_bound_dev_if;
 	shadow->sk->sk_reuse = reuse ? SK_CAN_REUSE : SK_NO_REUSE;
+	shadow->sk->sk_reuseport = sk->sk_reuseport;
 
 	err = kernel_bind(shadow, (struct sockaddr *)&sin, sizeof(sin));
 	if (!err)

@@ -8,6 +8,7 @@
 #ifndef _EDU_COMPAT_H
 #define _EDU_COMPAT_H
 
+#include <linux/net.h>
 #include <linux/version.h>
 #include <net/net_namespace.h>
 
@@ -31,6 +32,20 @@
 #define EDU_HAVE_TCPI_RCV_WND 1
 #else
 #define EDU_HAVE_TCPI_RCV_WND 0
+#endif
+
+/*
+ * SO_REUSEPORT: the socket core refuses it (EOPNOTSUPP) to any family but
+ * AF_INET and AF_INET6 (sk_is_inet(); Debian's 6.12 and 6.1 both do).
+ * Kernels with SOCK_CUSTOM_SOCKOPT (6.12, not 6.1) let a family take the
+ * SOL_SOCKET options itself, so AF_EDU answers SO_REUSEPORT there; on 6.1
+ * only SOL_EDU's EDU_REUSEPORT sets it (edu-run's library falls back to
+ * it).
+ */
+#ifdef SOCK_CUSTOM_SOCKOPT
+#define EDU_HAVE_CUSTOM_SOCKOPT 1
+#else
+#define EDU_HAVE_CUSTOM_SOCKOPT 0
 #endif
 
 /*

@@ -122,6 +122,23 @@ struct edu_stats {
  * @delack_segs: full-sized segments received and not yet acknowledged
  * @ack_pending: an ACK is owed to the peer (delayed-ACK timer running)
  * @nodelay: TCP_NODELAY: Nagle's algorithm off
+ * @cork: TCP_CORK: segments shorter than the MSS wait for more data
+ * @pingpong: TCP_QUICKACK set to 0 (Linux's "pingpong" mode), reported
+ *	back by getsockopt(); ACKs are delayed either way (RFC 9293 3.8.6.3)
+ * @defer_accept: TCP_DEFER_ACCEPT, in SYN-ACK timeouts as Linux keeps it:
+ *	a child whose handshake ends without data waits that many timeouts
+ *	for data before accept() may take it
+ * @defer_acked: a deferred child has seen the peer's ACK of its SYN-ACK
+ *	and dropped it, waiting for data (Linux's inet_rsk(req)->acked)
+ * @syn_retries: TCP_SYNCNT: SYN (or SYN-ACK) retransmissions before giving
+ *	up (0: the namespace's syn_retries or synack_retries)
+ * @linger2: TCP_LINGER2 in jiffies: how long an orphan waits in FIN-WAIT-2
+ *	(0: the namespace's fin_timeout; negative: not at all, it is reset)
+ * @window_clamp: TCP_WINDOW_CLAMP: the largest window advertised (0: none)
+ * @fastopen_qlen: TCP_FASTOPEN's queue length, kept for getsockopt(); no
+ *	Fast Open cookie is ever issued, so every client does the handshake
+ * @fastopen_connect: TCP_FASTOPEN_CONNECT, kept for getsockopt(); connect()
+ *	does the handshake, as Linux does without a cached cookie
  * @rcv_tstamp: jiffies when the last segment arrived (keepalive idle time)
  * @keepalive_time: TCP_KEEPIDLE in seconds (0: the namespace's default)
  * @keepalive_intvl: TCP_KEEPINTVL in seconds (0: the default)
@@ -176,7 +193,16 @@ struct edu_tcb {
 	u8 delack_segs;
 	bool ack_pending;
 	bool nodelay;
+	bool cork;
+	bool pingpong;
 	bool passive;
+	u8 defer_accept;
+	bool defer_acked;
+	u8 syn_retries;
+	bool fastopen_connect;
+	int linger2;
+	u32 window_clamp;
+	int fastopen_qlen;
 	unsigned long rcv_tstamp;
 	u16 keepalive_time;
 	u16 keepalive_intvl;
@@ -497,9 +523,16 @@ static inline u32 edu_now_us(void)
 #define EDU_MSS_DEFAULT		536		/* MUST-15 */
 #define EDU_MAX_WINDOW		65535U		/* the header's 16 bits */
 
-/* How long an orphan waits in FIN-WAIT-2: the namespace's fin_timeout. */
+/*
+ * How long an orphan waits in FIN-WAIT-2: TCP_LINGER2 if set (positive),
+ * else the namespace's fin_timeout.
+ */
 static inline unsigned long edu_fin_timeout(const struct sock *sk)
 {
+	int linger2 = READ_ONCE(edu_sk(sk)->tcb.linger2);
+
+	if (linger2 > 0)
+		return linger2;
 	return READ_ONCE(edu_net_sysctl(sock_net(sk))->fin_timeout) * HZ;
 }
 
@@ -565,9 +598,33 @@ int edu_sysctl_net_init(struct net *net);
 void edu_sysctl_net_exit(struct net *net);
 
 /* output.c */
+
+/**
+ * enum edu_push_how - what __edu_push() does with a short last segment
+ * @EDU_PUSH_NAGLE: what the socket's options say: TCP_CORK holds it,
+ *	Nagle's algorithm holds it while data is in flight (unless
+ *	TCP_NODELAY)
+ * @EDU_PUSH_MORE: hold it, more data follows (MSG_MORE)
+ * @EDU_PUSH_NOW: send it, neither Nagle nor TCP_CORK hold it back (what
+ *	Linux's TCP_NAGLE_PUSH does)
+ */
+enum edu_push_how {
+	EDU_PUSH_NAGLE,
+	EDU_PUSH_MORE,
+	EDU_PUSH_NOW,
+};
+
 int edu_connect_start(struct sock *sk);
 u32 edu_send_mss(const struct edu_tcb *tcb);
-void edu_push(struct sock *sk);
+void __edu_push(struct sock *sk, enum edu_push_how how);
+bool edu_send_held(struct sock *sk);
+
+/* Send what the window, Nagle's algorithm and TCP_CORK allow. */
+static inline void edu_push(struct sock *sk)
+{
+	__edu_push(sk, EDU_PUSH_NAGLE);
+}
+
 u32 edu_in_flight(const struct sock *sk);
 void edu_send_ack(struct sock *sk);
 void edu_send_synack(struct sock *sk);

@@ -12,11 +12,21 @@
  */
 #include <linux/jhash.h>
 #include <linux/random.h>
+#include <linux/uidgid.h>
 #include <net/inet_sock.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
 #include "edu.h"
+
+/* A 4-tuple's hash, keyed with the namespace's secret. */
+static u32 edu_flowhash(const struct edu_net *en, __be32 laddr, __be16 lport,
+			__be32 raddr, __be16 rport)
+{
+	return jhash_3words((__force u32)laddr, (__force u32)raddr,
+			    (__force u32)lport << 16 | (__force u32)rport,
+			    en->hash_rnd);
+}
 
 /**
  * edu_ehashfn() - hash a 4-tuple into the connection tables
@@ -31,9 +41,8 @@
 u32 edu_ehashfn(const struct edu_net *en, __be32 laddr, __be16 lport,
 		__be32 raddr, __be16 rport)
 {
-	return jhash_3words((__force u32)laddr, (__force u32)raddr,
-			    (__force u32)lport << 16 | (__force u32)rport,
-			    en->hash_rnd) & ((1 << EDU_EHASH_BITS) - 1);
+	return edu_flowhash(en, laddr, lport, raddr, rport) &
+	       ((1 << EDU_EHASH_BITS) - 1);
 }
 
 static struct hlist_head *edu_lhash_bucket(struct edu_net *en, u16 port)
@@ -125,13 +134,50 @@ void edu_unhash(struct sock *sk)
 }
 
 /*
+ * Are @sk and @sk2 listeners of one SO_REUSEPORT group?  As Linux's
+ * inet_reuseport_add_sock() groups them: the same port, address and
+ * device, SO_REUSEPORT on both, the same owner.
+ */
+static bool edu_reuseport_group(const struct sock *sk, const struct sock *sk2)
+{
+	return sk2->sk_reuseport &&
+	       inet_sk(sk2)->inet_num == inet_sk(sk)->inet_num &&
+	       sk2->sk_rcv_saddr == sk->sk_rcv_saddr &&
+	       sk2->sk_bound_dev_if == sk->sk_bound_dev_if &&
+	       uid_eq(sk2->sk_uid, sk->sk_uid);
+}
+
+/*
+ * SO_REUSEPORT: of the group @sk belongs to, the listener that the hash
+ * of the segment's 4-tuple picks, so that the connections spread over the
+ * group and each one's segments always reach the same listener, as
+ * Linux's reuseport_select_sock() does without a BPF program.
+ */
+static struct sock *edu_reuseport_select(struct edu_net *en, struct sock *sk,
+					 u32 hash)
+{
+	struct hlist_head *head = edu_lhash_bucket(en, inet_sk(sk)->inet_num);
+	struct edu_sock *esk;
+	u32 n = 0, i;
+
+	hlist_for_each_entry(esk, head, hash_node)
+		n += edu_reuseport_group(sk, &esk->inet.sk);
+	i = reciprocal_scale(hash, n);
+	hlist_for_each_entry(esk, head, hash_node)
+		if (edu_reuseport_group(sk, &esk->inet.sk) && !i--)
+			return &esk->inet.sk;
+	return sk;
+}
+
+/*
  * The best listener for a segment to @laddr:@lport: one bound to that
- * address is preferred over one bound to the wildcard, as in Linux.
+ * address is preferred over one bound to the wildcard, as in Linux; if it
+ * has SO_REUSEPORT, @hash chooses among its group.
  */
 static struct sock *edu_lookup_listener(struct edu_net *en, __be32 laddr,
-					u16 lport, int dif)
+					u16 lport, int dif, u32 hash)
 {
-	struct sock *wild = NULL;
+	struct sock *best = NULL;
 	struct edu_sock *esk;
 
 	hlist_for_each_entry(esk, edu_lhash_bucket(en, lport), hash_node) {
@@ -140,12 +186,16 @@ static struct sock *edu_lookup_listener(struct edu_net *en, __be32 laddr,
 		if (esk->inet.inet_num != lport ||
 		    (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif))
 			continue;
-		if (sk->sk_rcv_saddr == laddr)
-			return sk;
-		if (!sk->sk_rcv_saddr && !wild)
-			wild = sk;
+		if (sk->sk_rcv_saddr == laddr) {
+			best = sk;
+			break;
+		}
+		if (!sk->sk_rcv_saddr && !best)
+			best = sk;
 	}
-	return wild;
+	if (best && best->sk_reuseport)
+		best = edu_reuseport_select(en, best, hash);
+	return best;
 }
 
 /**
@@ -158,7 +208,8 @@ static struct sock *edu_lookup_listener(struct edu_net *en, __be32 laddr,
  * @dif: the interface it arrived on
  *
  * A connection with the exact 4-tuple comes first, then a listener on the
- * port.  TIME-WAIT records are looked up separately (timewait.c).
+ * port (one of an SO_REUSEPORT group by the hash of the 4-tuple).
+ * TIME-WAIT records are looked up separately (timewait.c).
  *
  * Return: the socket with a reference held, or NULL.
  */
@@ -168,9 +219,10 @@ struct sock *edu_lookup(struct net *net, __be32 raddr, __be16 rport,
 	struct edu_net *en = edu_pernet(net);
 	struct sock *found = NULL;
 	struct edu_sock *esk;
-	u32 h;
+	u32 hash, h;
 
-	h = edu_ehashfn(en, laddr, lport, raddr, rport);
+	hash = edu_flowhash(en, laddr, lport, raddr, rport);
+	h = hash & ((1 << EDU_EHASH_BITS) - 1);
 	spin_lock_bh(&en->hash_lock);
 	hlist_for_each_entry(esk, &en->ehash[h], hash_node) {
 		if (edu_sk_match(&esk->inet.sk, raddr, rport, laddr, lport)) {
@@ -179,7 +231,8 @@ struct sock *edu_lookup(struct net *net, __be32 raddr, __be16 rport,
 		}
 	}
 	if (!found)
-		found = edu_lookup_listener(en, laddr, ntohs(lport), dif);
+		found = edu_lookup_listener(en, laddr, ntohs(lport), dif,
+					    hash);
 	if (found)
 		sock_hold(found);
 	spin_unlock_bh(&en->hash_lock);

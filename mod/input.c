@@ -286,9 +286,9 @@ static void edu_clean_acked(struct sock *sk)
  * (RFC 5681 section 3.1) with the namespace's initial_cwnd (ten segments
  * by default, RFC 6928), or with one segment if our SYN or SYN-ACK had to
  * be retransmitted (a lossy or slow path; RFC 5681 section 3.1 makes this
- * a MUST).  The send buffer grows to hold that window, as Linux's
- * tcp_init_buffer_space() has it.  TCP_INFO's idle clocks start now too,
- * as Linux's.
+ * a MUST), unless TCP_DEFER_ACCEPT was what kept it waiting.  The send
+ * buffer grows to hold that window, as Linux's tcp_init_buffer_space()
+ * has it.  TCP_INFO's idle clocks start now too, as Linux's.
  */
 static void edu_cc_start(struct sock *sk)
 {
@@ -297,7 +297,7 @@ static void edu_cc_start(struct sock *sk)
 	edu_cc_init(&tcb->cc, tcb->cc.ops, tcb->mss,
 		    READ_ONCE(edu_net_sysctl(sock_net(sk))->initial_cwnd),
 		    tcb->iss);
-	if (tcb->retransmits)
+	if (tcb->retransmits && !tcb->defer_acked)
 		tcb->cc.cwnd = tcb->mss;
 	tcb->stats.data_sent = jiffies;
 	tcb->stats.data_rcvd = jiffies;
@@ -485,10 +485,18 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		if (fin_acked) {
 			edu_set_state(sk, TCP_FIN_WAIT2);
 			sk->sk_state_change(sk);
-			/* An orphan waits for the peer's FIN only so long. */
-			if (sock_flag(sk, SOCK_DEAD))
+			/*
+			 * An orphan waits for the peer's FIN only so long,
+			 * or not at all with TCP_LINGER2 < 0 (as Linux).
+			 */
+			if (sock_flag(sk, SOCK_DEAD)) {
+				if (tcb->linger2 < 0) {
+					edu_done(sk);
+					return false;
+				}
 				sk_reset_timer(sk, &edu_sk(sk)->rtx_timer,
 					       jiffies + edu_fin_timeout(sk));
+			}
 		}
 		break;
 	case TCP_CLOSING:
@@ -650,6 +658,31 @@ static void edu_rcv_fin(struct sock *sk)
 }
 
 /*
+ * TCP_DEFER_ACCEPT: a passive open whose handshake ends with a bare ACK,
+ * no data, stays in SYN-RECEIVED, out of accept()'s reach, and the ACK is
+ * dropped, as Linux's tcp_check_req() drops it, until the listener's count
+ * of SYN-ACK timeouts has passed; the retransmission timer then sends the
+ * SYN-ACK once more, and the peer's answer completes the connection,
+ * data or not (edu_rtx_handler()).  Data (or a FIN) completes it at once.
+ * The SYN-ACK's round trip is unknown from then on (no RTT sample).
+ * Return: true if the segment was such an ACK, to be dropped.
+ */
+static bool edu_defer_accept(struct sock *sk, const struct sk_buff *skb)
+{
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	struct sk_buff *synack;
+
+	if (!tcb->passive || tcb->retransmits >= tcb->defer_accept ||
+	    EDU_SKB_CB(skb)->end_seq != tcb->rcv_nxt)
+		return false;
+	tcb->defer_acked = true;
+	synack = skb_peek(&sk->sk_write_queue);
+	if (synack)
+		EDU_SKB_CB(synack)->retransmitted = 1;
+	return true;
+}
+
+/*
  * Segments in the synchronized states and SYN-RECEIVED: RFC 9293 section
  * 3.10.7.4, its steps in order.
  */
@@ -739,6 +772,8 @@ static void edu_rcv_established(struct sock *sk, struct sk_buff *skb)
 			edu_send_reset(sock_net(sk), skb);
 			goto drop;
 		}
+		if (edu_defer_accept(sk, skb))
+			goto drop;
 		edu_set_state(sk, TCP_ESTABLISHED);
 		edu_keepalive_reset(sk);
 		edu_cc_start(sk);

@@ -35,10 +35,13 @@ static int edu_ip_xmit(struct net *net, struct sock *sk, struct sk_buff *skb,
 	skb_reset_network_header(skb);
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
-	iph->tos = sk ? inet_sk(sk)->tos : 0;
+	iph->tos = sk ? READ_ONCE(inet_sk(sk)->tos) : 0;	/* IP_TOS */
 	/* DF: path MTU discovery (RFC 1191); segments fit the route's MTU. */
 	iph->frag_off = htons(IP_DF);
-	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	/* IP_TTL, or the route's hop limit (ip_select_ttl()). */
+	iph->ttl = sk && READ_ONCE(inet_sk(sk)->uc_ttl) > 0 ?
+		   READ_ONCE(inet_sk(sk)->uc_ttl) :
+		   ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = IPPROTO_TCP;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
@@ -83,6 +86,20 @@ static struct rtable *edu_route(struct sock *sk)
 	return rt;
 }
 
+/*
+ * The largest window we advertise: what the window field can carry, 65535
+ * shifted by our window scale (RFC 7323 section 2.3), and no more than
+ * TCP_WINDOW_CLAMP.
+ */
+static u32 edu_wnd_max(const struct sock *sk)
+{
+	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	u32 clamp = READ_ONCE(tcb->window_clamp);
+	u32 max = EDU_MAX_WINDOW << READ_ONCE(tcb->rcv_wscale);
+
+	return clamp ? min(clamp, max) : max;
+}
+
 /**
  * edu_rcv_space() - the receive window the buffer can back right now
  * @sk: the socket
@@ -91,7 +108,8 @@ static struct rtable *edu_route(struct sock *sk)
  * segments received so far (tcb.rcv_ratio; half, before any arrived), so
  * that a full window fits in SO_RCVBUF however the driver allocated the
  * segments, as Linux's scaling_ratio does.  At most what the window field
- * can carry: 65535 shifted by our window scale (RFC 7323 section 2.3).
+ * can carry (65535 shifted by our window scale, RFC 7323 section 2.3), and
+ * at most TCP_WINDOW_CLAMP.
  *
  * Return: window in bytes.
  */
@@ -103,8 +121,7 @@ u32 edu_rcv_space(const struct sock *sk)
 
 	if (space <= 0)
 		return 0;
-	return min_t(u32, (u64)space * ratio >> 8,
-		     EDU_MAX_WINDOW << READ_ONCE(tcb->rcv_wscale));
+	return min_t(u32, (u64)space * ratio >> 8, edu_wnd_max(sk));
 }
 
 /**
@@ -114,8 +131,8 @@ u32 edu_rcv_space(const struct sock *sk)
  * RFC 7323 section 2.2: the shift is fixed for the connection's life, so
  * it is chosen for the largest buffer the socket may ever have: tcp_rmem's
  * maximum, or the SO_RCVBUF the application fixed, as Linux's
- * tcp_select_initial_window() does; the smallest shift that lets that
- * buffer be advertised in 16 bits, at most 14.
+ * tcp_select_initial_window() does, but no more than TCP_WINDOW_CLAMP;
+ * the smallest shift that lets that be advertised in 16 bits, at most 14.
  *
  * Return: the shift count.
  */
@@ -127,6 +144,8 @@ u8 edu_rcv_wscale(const struct sock *sk)
 	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
 		space = max_t(u32, space,
 			      READ_ONCE(edu_net_sysctl(sock_net(sk))->rmem[2]));
+	if (edu_sk(sk)->tcb.window_clamp)
+		space = min(space, edu_sk(sk)->tcb.window_clamp);
 	while (space > EDU_MAX_WINDOW && wscale < EDU_MAX_WSCALE) {
 		space >>= 1;
 		wscale++;
@@ -147,7 +166,7 @@ static u32 edu_rcv_sws_step(const struct sock *sk)
 {
 	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	u32 buff = min_t(u32, (u64)READ_ONCE(sk->sk_rcvbuf) *
-			 tcb->rcv_ratio >> 8, EDU_MAX_WINDOW << tcb->rcv_wscale);
+			 tcb->rcv_ratio >> 8, edu_wnd_max(sk));
 
 	return min_t(u32, buff / 2, edu_rcv_full_mss(tcb));
 }
@@ -478,9 +497,31 @@ static void edu_push_lost(struct sock *sk)
 	}
 }
 
+/*
+ * Nagle's algorithm (RFC 9293 section 3.7.4) and TCP_CORK: may the short
+ * last segment wait for more data?  Linux's tcp_nagle_check(), but with
+ * Nagle as the RFC has it (any data in flight holds a short segment back,
+ * not only a short one: no Minshall variant).
+ */
+static bool edu_nagle_holds(const struct sock *sk, enum edu_push_how how)
+{
+	const struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+
+	switch (how) {
+	case EDU_PUSH_NOW:
+		return false;
+	case EDU_PUSH_MORE:
+		return true;
+	default:
+		return tcb->cork ||
+		       (!tcb->nodelay && tcb->snd_nxt != tcb->snd_una);
+	}
+}
+
 /**
- * edu_push() - send what the window and Nagle's algorithm allow
+ * __edu_push() - send what the window, Nagle and TCP_CORK allow
  * @sk: the socket, locked
+ * @how: what to do with a short last segment (enum edu_push_how)
  *
  * RFC 9293 section 3.8.6: never beyond SND.UNA + SND.WND (MUST-34: a
  * window that shrank below what is in flight is simply a window of zero).
@@ -488,11 +529,15 @@ static void edu_push_lost(struct sock *sk)
  * segment goes out if it is full-sized, or if the usable window holds it
  * all and Nagle's algorithm (section 3.7.4, which TCP_NODELAY turns off,
  * MUST-17) does not hold it back: short segments wait while data is
- * unacknowledged.  A segment larger than the usable window is cut to fit
- * if at least half the largest window offered is usable.  The congestion
- * window (RFC 5681) bounds the data in flight as well.
+ * unacknowledged.  TCP_CORK and MSG_MORE hold a short last segment
+ * whatever is in flight (section 3.9.1.2's MAY-16: collect unpushed data),
+ * until it fills up, the application uncorks or the retransmission timer
+ * sends it (edu_send_held()).  A SYN or a FIN is never held back.  A
+ * segment larger than the usable window is cut to fit if at least half
+ * the largest window offered is usable.  The congestion window (RFC 5681)
+ * bounds the data in flight as well.
  */
-void edu_push(struct sock *sk)
+void __edu_push(struct sock *sk, enum edu_push_how how)
 {
 	struct edu_sock *esk = edu_sk(sk);
 	struct edu_tcb *tcb = &esk->tcb;
@@ -514,9 +559,9 @@ void edu_push(struct sock *sk)
 				break;
 		}
 		if (skb->len < edu_send_mss(tcb) &&
-		    !(cb->flags & TCPHDR_FIN) && !tcb->nodelay &&
-		    tcb->snd_nxt != tcb->snd_una &&
-		    skb_queue_is_last(&sk->sk_write_queue, skb))
+		    !(cb->flags & (TCPHDR_FIN | TCPHDR_SYN)) &&
+		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
+		    edu_nagle_holds(sk, how))
 			break;
 		if (!edu_cwnd_allows(sk, skb->len))
 			break;
@@ -525,10 +570,37 @@ void edu_push(struct sock *sk)
 	}
 	/*
 	 * Data in flight: the retransmission timer.  Nothing in flight but
-	 * data waiting for the window: the same timer sends probes.
+	 * data waiting for the window, or held by TCP_CORK or MSG_MORE: the
+	 * same timer sends probes, or what was held.
 	 */
 	if (tcb->snd_nxt != tcb->snd_una || esk->send_head)
 		edu_rtx_arm(sk);
+}
+
+/**
+ * edu_send_held() - the timer sends what TCP_CORK or MSG_MORE held back
+ * @sk: the socket, locked, with nothing in flight
+ *
+ * A short segment held for more data that did not come goes once the
+ * retransmission timer expires, one RTO (at least rto_min_ms, 200 ms)
+ * after it was held, as Linux's probe timer sends it: the "200 ms
+ * ceiling" of TCP_CORK in tcp(7).  Nothing is held if the window is what
+ * stops the segment; that is a window probe's job.
+ *
+ * Return: true if the held segment was sent.
+ */
+bool edu_send_held(struct sock *sk)
+{
+	struct edu_sock *esk = edu_sk(sk);
+	struct edu_tcb *tcb = &esk->tcb;
+	struct sk_buff *skb = esk->send_head;
+
+	if (!skb || tcb->snd_nxt != tcb->snd_una ||
+	    edu_seq_after(EDU_SKB_CB(skb)->seq + skb->len,
+			  tcb->snd_una + tcb->snd_wnd))
+		return false;
+	__edu_push(sk, EDU_PUSH_NOW);
+	return tcb->snd_nxt != tcb->snd_una;
 }
 
 /**

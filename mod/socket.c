@@ -20,6 +20,7 @@
 #include <linux/socket.h>
 #include <linux/sockios.h>
 #include <linux/workqueue.h>
+#include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -113,6 +114,7 @@ static void edu_sock_init(struct sock *sk, int protocol)
 	esk->tcb.rto = EDU_RTO_INIT;
 	esk->tcb.rcv_ratio = 128;
 	esk->ofo_root = RB_ROOT;
+	inet_sk(sk)->uc_ttl = -1;	/* IP_TTL: the route's */
 	/* Set up again with the real MSS when the connection opens. */
 	edu_cc_init(&esk->tcb.cc, READ_ONCE(sysctl->cong), EDU_MSS_DEFAULT,
 		    READ_ONCE(sysctl->initial_cwnd), 0);
@@ -121,6 +123,18 @@ static void edu_sock_init(struct sock *sk, int protocol)
 	spin_lock_bh(&en->sk_list_lock);
 	list_add_tail(&esk->net_node, &en->sk_list);
 	spin_unlock_bh(&en->sk_list_lock);
+}
+
+/*
+ * Where the kernel lets a family answer the SOL_SOCKET options itself,
+ * AF_EDU does, for SO_REUSEPORT (edu_setsockopt()); the rest go on to the
+ * socket core as before.
+ */
+static void edu_custom_sockopt(struct socket *sock)
+{
+#if EDU_HAVE_CUSTOM_SOCKOPT
+	set_bit(SOCK_CUSTOM_SOCKOPT, &sock->flags);
+#endif
 }
 
 /*
@@ -139,6 +153,7 @@ static int edu_create(struct net *net, struct socket *sock, int protocol,
 
 	sock->state = SS_UNCONNECTED;
 	sock->ops = &edu_stream_ops;
+	edu_custom_sockopt(sock);
 
 	sk = sk_alloc(net, edu_family, GFP_KERNEL, &edu_proto, kern);
 	if (!sk)
@@ -160,6 +175,8 @@ static int edu_create(struct net *net, struct socket *sock, int protocol,
  */
 struct sock *edu_child_alloc(const struct sock *parent)
 {
+	const struct edu_tcb *ptcb = &edu_sk(parent)->tcb;
+	struct edu_tcb *tcb;
 	struct sock *sk;
 
 	sk = sk_alloc(sock_net(parent), parent->sk_family, GFP_ATOMIC,
@@ -181,14 +198,21 @@ struct sock *edu_child_alloc(const struct sock *parent)
 					   BIT(SOCK_LINGER));
 	sk->sk_lingertime = parent->sk_lingertime;
 	inet_sk(sk)->tos = inet_sk(parent)->tos;
-	edu_sk(sk)->tcb.nodelay = edu_sk(parent)->tcb.nodelay;
-	edu_sk(sk)->tcb.cc.ops = edu_sk(parent)->tcb.cc.ops;
-	edu_sk(sk)->tcb.user_mss = edu_sk(parent)->tcb.user_mss;
-	edu_sk(sk)->tcb.user_timeout = edu_sk(parent)->tcb.user_timeout;
-	edu_sk(sk)->tcb.keepalive_time = edu_sk(parent)->tcb.keepalive_time;
-	edu_sk(sk)->tcb.keepalive_intvl = edu_sk(parent)->tcb.keepalive_intvl;
-	edu_sk(sk)->tcb.keepalive_probes =
-		edu_sk(parent)->tcb.keepalive_probes;
+	inet_sk(sk)->uc_ttl = inet_sk(parent)->uc_ttl;
+	tcb = &edu_sk(sk)->tcb;
+	tcb->nodelay = ptcb->nodelay;
+	tcb->cork = ptcb->cork;
+	tcb->cc.ops = ptcb->cc.ops;
+	tcb->user_mss = ptcb->user_mss;
+	tcb->user_timeout = ptcb->user_timeout;
+	tcb->keepalive_time = ptcb->keepalive_time;
+	tcb->keepalive_intvl = ptcb->keepalive_intvl;
+	tcb->keepalive_probes = ptcb->keepalive_probes;
+	/* Set without the socket lock, read once. */
+	tcb->defer_accept = READ_ONCE(ptcb->defer_accept);
+	tcb->syn_retries = READ_ONCE(ptcb->syn_retries);
+	tcb->linger2 = READ_ONCE(ptcb->linger2);
+	tcb->window_clamp = READ_ONCE(ptcb->window_clamp);
 	sock_hold((struct sock *)parent);
 	edu_sk(sk)->parent = (struct sock *)parent;
 	atomic_inc(&edu_sk(parent)->syn_pending);
@@ -283,7 +307,9 @@ static bool edu_unread_data(const struct sock *sk)
  * timeout, aborts with a RST (RFC 2525 section 2.17); otherwise our FIN
  * follows the queued data and the connection closes on its own, orphaned,
  * while the application goes on.  SO_LINGER with a timeout waits for the
- * FIN to be acknowledged.
+ * FIN to be acknowledged.  TCP_LINGER2 below zero resets a connection
+ * left in FIN-WAIT-2, as tcp_close() does, instead of waiting for the
+ * peer's FIN.
  */
 static void edu_close(struct sock *sk, long timeout)
 {
@@ -325,6 +351,11 @@ static void edu_close(struct sock *sk, long timeout)
 	}
 	if (timeout)
 		sk_stream_wait_close(sk, timeout);
+	/* TCP_LINGER2 < 0: no orphan waits in FIN-WAIT-2, it is reset. */
+	if (sk->sk_state == TCP_FIN_WAIT2 && edu_sk(sk)->tcb.linger2 < 0) {
+		edu_send_active_reset(sk);
+		edu_done(sk);
+	}
 }
 
 static int edu_release(struct socket *sock)
@@ -632,6 +663,7 @@ static int __edu_accept(struct socket *sock, struct socket *newsock,
 	}
 	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
 	sock_graft(child, newsock);
+	edu_custom_sockopt(newsock);
 	newsock->state = SS_CONNECTED;
 	release_sock(child);
 	/* The queue's reference on the child passes to newsock. */
@@ -813,10 +845,131 @@ static int edu_set_congestion(struct sock *sk, sockptr_t optval,
 }
 
 /*
- * Options at SOL_SOCKET are handled by the socket core.  At SOL_TCP, as
- * Linux: TCP_NODELAY (MUST-17), TCP_MAXSEG, the keepalive settings,
- * TCP_USER_TIMEOUT and TCP_CONGESTION.  SOL_EDU has nothing to set:
- * EDU_INFO is read-only and EDU_CC reserved (ENOPROTOOPT).
+ * TCP_DEFER_ACCEPT's seconds, kept as a count of SYN-ACK timeouts as Linux
+ * keeps them (secs_to_retrans() in net/ipv4/tcp.c): the first timeout
+ * after @timeout seconds, each next one after twice the last, at most
+ * @rto_max: the number of timeouts whose sum first reaches @secs.
+ */
+static u8 edu_secs_to_retrans(int secs, int timeout, int rto_max)
+{
+	int period = timeout;
+	u8 n = 1;
+
+	if (secs <= 0)
+		return 0;
+	while (secs > period && n < U8_MAX) {
+		n++;
+		timeout = min(timeout << 1, rto_max);
+		period += timeout;
+	}
+	return n;
+}
+
+/* The other way: the seconds that @n timeouts take. */
+static int edu_retrans_to_secs(u8 n, int timeout, int rto_max)
+{
+	int period;
+
+	if (!n)
+		return 0;
+	period = timeout;
+	while (--n) {
+		timeout = min(timeout << 1, rto_max);
+		period += timeout;
+	}
+	return period;
+}
+
+/*
+ * TCP_QUICKACK as Linux's __tcp_sock_set_quickack(): 0 enters "pingpong"
+ * mode, anything else leaves it and sends an ACK that the delayed-ACK timer
+ * holds back right now; an even value enters pingpong mode again after
+ * that ACK.  AF_EDU has no quick-ACK mode of its own to leave or enter: it
+ * always acknowledges every second full segment at once and delays the
+ * others by delack_ms (RFC 9293 section 3.8.6.3), so the mode is only
+ * reported back.
+ */
+static void edu_quickack(struct sock *sk, int val)
+{
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+
+	if (!val) {
+		tcb->pingpong = true;
+		return;
+	}
+	tcb->pingpong = false;
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT) &&
+	    tcb->ack_pending) {
+		edu_send_ack(sk);
+		if (!(val & 1))
+			tcb->pingpong = true;
+	}
+}
+
+/*
+ * SOL_IP, as Linux's do_ip_setsockopt() for the options a TCP socket of
+ * AF_EDU has: IP_TOS (the TOS byte of every segment the socket sends, its
+ * ECN bits kept, as for any stream socket) and IP_TTL.  The value is an
+ * int, or a single byte, or nothing at all, which means 0.
+ */
+static int edu_setsockopt_ip(struct sock *sk, int optname, sockptr_t optval,
+			     unsigned int optlen)
+{
+	int val = 0;
+
+	if (optname != IP_TOS && optname != IP_TTL)
+		return -ENOPROTOOPT;
+	if (optlen >= sizeof(int)) {
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+	} else if (optlen >= 1) {
+		u8 ucval;
+
+		if (copy_from_sockptr(&ucval, optval, 1))
+			return -EFAULT;
+		val = ucval;
+	}
+	if (optname == IP_TOS) {
+		/* Locks the socket; sets sk_priority, drops the route. */
+		ip_sock_set_tos(sk, val);
+		return 0;
+	}
+	/* IP_TTL: 1 to 255, or -1 for the route's (ip_default_ttl). */
+	if (optlen < 1 || (val != -1 && (val < 1 || val > 255)))
+		return -EINVAL;
+	WRITE_ONCE(inet_sk(sk)->uc_ttl, val);
+	return 0;
+}
+
+/*
+ * SO_REUSEPORT, which the socket core refuses to a family that is not
+ * AF_INET or AF_INET6: several sockets of one owner may then bind the same
+ * address and port, and listeners among them share the connections
+ * (bind.c, hash.c).  Like sk_setsockopt(), an int, any state.
+ */
+static int edu_set_reuseport(struct sock *sk, sockptr_t optval,
+			     unsigned int optlen)
+{
+	int val;
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	sk->sk_reuseport = !!val;
+	return 0;
+}
+
+/*
+ * Options at SOL_SOCKET are handled by the socket core, but for
+ * SO_REUSEPORT where the kernel lets the family answer it (6.12), and
+ * SOL_EDU's EDU_REUSEPORT, which is the same.  At SOL_TCP, as
+ * Linux: TCP_NODELAY (MUST-17), TCP_CORK, TCP_MAXSEG, the keepalive
+ * settings, TCP_USER_TIMEOUT, TCP_CONGESTION, TCP_QUICKACK,
+ * TCP_DEFER_ACCEPT, TCP_SYNCNT, TCP_LINGER2, TCP_WINDOW_CLAMP and,
+ * accepted without effect, TCP_FASTOPEN and TCP_FASTOPEN_CONNECT.  At
+ * SOL_IP: IP_TOS and IP_TTL.  SOL_EDU has nothing to set: EDU_INFO is
+ * read-only and EDU_CC reserved (ENOPROTOOPT).
  */
 static int edu_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
@@ -825,17 +978,34 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	int val, err = 0;
 
+	if (level == SOL_SOCKET) {
+		if (optname == SO_REUSEPORT)
+			return edu_set_reuseport(sk, optval, optlen);
+		return sock_setsockopt(sock, level, optname, optval, optlen);
+	}
+	if (level == SOL_EDU && optname == EDU_REUSEPORT)
+		return edu_set_reuseport(sk, optval, optlen);
+	if (level == SOL_IP)
+		return edu_setsockopt_ip(sk, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (optname == TCP_CONGESTION)
 		return edu_set_congestion(sk, optval, optlen);
 	switch (optname) {
 	case TCP_NODELAY:
+	case TCP_CORK:
 	case TCP_MAXSEG:
 	case TCP_KEEPIDLE:
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
 	case TCP_USER_TIMEOUT:
+	case TCP_QUICKACK:
+	case TCP_DEFER_ACCEPT:
+	case TCP_SYNCNT:
+	case TCP_LINGER2:
+	case TCP_WINDOW_CLAMP:
+	case TCP_FASTOPEN:
+	case TCP_FASTOPEN_CONNECT:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -849,8 +1019,93 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		tcb->nodelay = !!val;
+		/* What Nagle or TCP_CORK held goes now, as in Linux. */
 		if (val)
-			edu_push(sk);	/* what Nagle held goes now */
+			__edu_push(sk, EDU_PUSH_NOW);
+		break;
+	case TCP_CORK:
+		/*
+		 * Uncorking sends what the cork held, as far as Nagle lets
+		 * it: all of it with TCP_NODELAY (tcp_push_pending_frames()
+		 * with TCP_NAGLE_PUSH).
+		 */
+		tcb->cork = !!val;
+		if (!val)
+			__edu_push(sk, tcb->nodelay ? EDU_PUSH_NOW :
+						      EDU_PUSH_NAGLE);
+		break;
+	case TCP_QUICKACK:
+		edu_quickack(sk, val);
+		break;
+	case TCP_DEFER_ACCEPT:
+		/* Seconds, kept as SYN-ACK timeouts: 1 s doubling to 120 s. */
+		WRITE_ONCE(tcb->defer_accept,
+			   edu_secs_to_retrans(val, TCP_TIMEOUT_INIT / HZ,
+					       TCP_RTO_MAX / HZ));
+		break;
+	case TCP_SYNCNT:
+		if (val < 1 || val > MAX_TCP_SYNCNT)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(tcb->syn_retries, val);
+		break;
+	case TCP_LINGER2:
+		/* Seconds, at most 120; 0 the default, negative: none. */
+		if (val < 0)
+			WRITE_ONCE(tcb->linger2, -1);
+		else if (val > TCP_FIN_TIMEOUT_MAX / HZ)
+			WRITE_ONCE(tcb->linger2, TCP_FIN_TIMEOUT_MAX);
+		else
+			WRITE_ONCE(tcb->linger2, val * HZ);
+		break;
+	case TCP_WINDOW_CLAMP:
+		/* 0 lifts the clamp only before the connection; at least
+		 * half SOCK_MIN_RCVBUF, as Linux.
+		 */
+		if (!val) {
+			if (sk->sk_state != TCP_CLOSE)
+				err = -EINVAL;
+			else
+				WRITE_ONCE(tcb->window_clamp, 0);
+		} else {
+			WRITE_ONCE(tcb->window_clamp,
+				   val < SOCK_MIN_RCVBUF / 2 ?
+				   SOCK_MIN_RCVBUF / 2 : val);
+		}
+		break;
+	case TCP_FASTOPEN:
+		/*
+		 * The Fast Open queue of a listener (RFC 7413): accepted
+		 * with Linux's checks, but no cookie is ever issued, so each
+		 * client falls back to the three-way handshake, as with a
+		 * Linux server whose net.ipv4.tcp_fastopen lacks the server
+		 * bit.
+		 */
+		if (val < 0 ||
+		    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))) {
+			err = -EINVAL;
+			break;
+		}
+		/* Capped at somaxconn, as fastopen_queue_tune() does. */
+		val = min_t(u32, val,
+			    READ_ONCE(sock_net(sk)->core.sysctl_somaxconn));
+		WRITE_ONCE(tcb->fastopen_qlen, val);
+		break;
+	case TCP_FASTOPEN_CONNECT:
+		/*
+		 * Accepted as Linux accepts it; connect() then does the
+		 * handshake at once, which is what Linux does too when it
+		 * has no cookie for the server, and AF_EDU never has one.
+		 */
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else if (!(READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fastopen) &
+			   TFO_CLIENT_ENABLE))
+			err = -EOPNOTSUPP;
+		else if (sk->sk_state != TCP_CLOSE)
+			err = -EINVAL;
+		else
+			tcb->fastopen_connect = val;
 		break;
 	/* Keepalive settings (MUST-27), with Linux's bounds. */
 	case TCP_KEEPIDLE:
@@ -893,24 +1148,70 @@ static int edu_setsockopt(struct socket *sock, int level, int optname,
 }
 
 /*
+ * getsockopt() at SOL_IP, as Linux's do_ip_getsockopt(): IP_TOS, IP_TTL,
+ * and IP_OPTIONS, which is always empty (AF_EDU neither sends IP options
+ * nor keeps a SYN's).  An int, or one byte if @len is shorter.
+ */
+static int edu_getsockopt_ip(struct sock *sk, int optname,
+			     char __user *optval, int __user *optlen, int len)
+{
+	const struct net *net = sock_net(sk);
+	u8 ucval;
+	int val;
+
+	switch (optname) {
+	case IP_TOS:
+		val = READ_ONCE(inet_sk(sk)->tos);
+		break;
+	case IP_TTL:
+		val = READ_ONCE(inet_sk(sk)->uc_ttl);
+		if (val < 0)
+			val = READ_ONCE(net->ipv4.sysctl_ip_default_ttl);
+		break;
+	case IP_OPTIONS:
+		return put_user(0, optlen);
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (len > 0 && len < sizeof(int) && val >= 0 && val <= 255) {
+		ucval = val;
+		if (put_user(1, optlen) || copy_to_user(optval, &ucval, 1))
+			return -EFAULT;
+		return 0;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+/*
  * getsockopt() at SOL_TCP as Linux's do_tcp_getsockopt() for the options
- * AF_EDU has, TCP_INFO among them, and at SOL_EDU for EDU_INFO (info.c).
+ * AF_EDU has, TCP_INFO among them, at SOL_IP for IP_TOS, IP_TTL and
+ * IP_OPTIONS, and at SOL_EDU for EDU_INFO (info.c) and EDU_REUSEPORT.
  */
 static int edu_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
+	const struct edu_sysctl *sysctl = edu_net_sysctl(sock_net(sock->sk));
 	struct sock *sk = sock->sk;
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
 	int val, len;
 
-	if (level != SOL_TCP && level != SOL_EDU)
+	if (level != SOL_TCP && level != SOL_EDU && level != SOL_IP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (level == SOL_IP)
+		return edu_getsockopt_ip(sk, optname, optval, optlen, len);
 	if (level == SOL_EDU) {
 		/* EDU_CC is reserved: TCP_CONGESTION chooses the algorithm. */
+		if (optname == EDU_REUSEPORT) {
+			val = sk->sk_reuseport;
+			goto copy_int;
+		}
 		if (optname != EDU_INFO)
 			return -ENOPROTOOPT;
 		return edu_getsockopt_edu_info(sk, len, optval, optlen);
@@ -931,20 +1232,48 @@ static int edu_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_NODELAY:
 		val = READ_ONCE(tcb->nodelay);
 		break;
+	case TCP_CORK:
+		val = READ_ONCE(tcb->cork);
+		break;
+	case TCP_QUICKACK:
+		val = !READ_ONCE(tcb->pingpong);
+		break;
+	case TCP_DEFER_ACCEPT:
+		val = edu_retrans_to_secs(READ_ONCE(tcb->defer_accept),
+					  TCP_TIMEOUT_INIT / HZ,
+					  TCP_RTO_MAX / HZ);
+		break;
+	case TCP_SYNCNT:
+		val = READ_ONCE(tcb->syn_retries) ?:
+		      READ_ONCE(sysctl->syn_retries);
+		break;
+	case TCP_LINGER2:
+		val = READ_ONCE(tcb->linger2);
+		if (val >= 0)
+			val = val ? val / HZ : READ_ONCE(sysctl->fin_timeout);
+		break;
+	case TCP_WINDOW_CLAMP:
+		val = READ_ONCE(tcb->window_clamp);
+		break;
+	case TCP_FASTOPEN:
+		val = READ_ONCE(tcb->fastopen_qlen);
+		break;
+	case TCP_FASTOPEN_CONNECT:
+		val = READ_ONCE(tcb->fastopen_connect);
+		break;
 	case TCP_KEEPIDLE:
-		val = tcb->keepalive_time ?:
-		      READ_ONCE(edu_net_sysctl(sock_net(sk))->keepalive_time);
+		val = tcb->keepalive_time ?: READ_ONCE(sysctl->keepalive_time);
 		break;
 	case TCP_KEEPINTVL:
 		val = tcb->keepalive_intvl ?:
-		      READ_ONCE(edu_net_sysctl(sock_net(sk))->keepalive_intvl);
+		      READ_ONCE(sysctl->keepalive_intvl);
 		break;
 	case TCP_USER_TIMEOUT:
 		val = READ_ONCE(tcb->user_timeout);
 		break;
 	case TCP_KEEPCNT:
 		val = tcb->keepalive_probes ?:
-		      READ_ONCE(edu_net_sysctl(sock_net(sk))->keepalive_probes);
+		      READ_ONCE(sysctl->keepalive_probes);
 		break;
 	case TCP_MAXSEG:
 		/* As Linux: the user's cap, or the default, until connected. */
@@ -954,10 +1283,25 @@ static int edu_getsockopt(struct socket *sock, int level, int optname,
 	default:
 		return -ENOPROTOOPT;
 	}
+copy_int:
 	len = min_t(unsigned int, len, sizeof(int));
 	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * The end of a splice() or sendfile() into the socket: each piece of it
+ * was sent with MSG_MORE while more was to come, so the last short segment
+ * may still be held; it goes now, as tcp_splice_eof() pushes it.
+ */
+static void edu_splice_eof(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	lock_sock(sk);
+	edu_push(sk);
+	release_sock(sk);
 }
 
 static const struct proto_ops edu_stream_ops = {
@@ -977,6 +1321,7 @@ static const struct proto_ops edu_stream_ops = {
 	.getsockopt	= edu_getsockopt,
 	.sendmsg	= edu_sendmsg,
 	.recvmsg	= edu_recvmsg,
+	.splice_eof	= edu_splice_eof,
 	.mmap		= sock_no_mmap,
 };
 

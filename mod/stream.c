@@ -134,7 +134,11 @@ static struct sk_buff *edu_tail_segment(struct sock *sk)
  * SO_SNDBUF is full; a write cut short by a signal or a timeout returns
  * what was queued, as TCP does.  Errors as tcp_sendmsg(): EPIPE (with
  * SIGPIPE unless MSG_NOSIGNAL) once sending is shut down, the pending
- * socket error otherwise.
+ * socket error otherwise.  MSG_MORE holds the last short segment back for
+ * the next write, as TCP_CORK does (__edu_push()); splice() and sendfile()
+ * come here too, with MSG_MORE on every piece but the last (6.1's
+ * sendpage falls back to sock_no_sendpage(), 6.12 sends pages with
+ * MSG_SPLICE_PAGES: either way the bytes are copied into the write queue).
  *
  * Return: bytes queued, or a negative errno.
  */
@@ -142,6 +146,9 @@ int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
 	struct sock *sk = sock->sk;
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	/* MSG_MORE: TCP_CORK for this call (the last short segment waits). */
+	enum edu_push_how how = msg->msg_flags & MSG_MORE ? EDU_PUSH_MORE :
+							   EDU_PUSH_NAGLE;
 	int copied = 0, err;
 	long timeo;
 
@@ -184,14 +191,14 @@ int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		tcb->write_seq += chunk;
 		copied += chunk;
 		if (skb->len >= edu_send_mss(tcb))
-			edu_push(sk);
+			__edu_push(sk, how);
 	}
-	edu_push(sk);
+	__edu_push(sk, how);
 	release_sock(sk);
 	return copied;
 
 error:
-	edu_push(sk);
+	__edu_push(sk, how);
 	if (copied) {
 		release_sock(sk);
 		return copied;

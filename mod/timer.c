@@ -72,6 +72,33 @@ static unsigned long edu_user_timeout_left(struct sock *sk)
 }
 
 /*
+ * A SYN-ACK timeout of a child whose peer completed the handshake without
+ * data, which TCP_DEFER_ACCEPT keeps waiting (edu_defer_accept()), as
+ * Linux's syn_ack_recalc(): the child is dropped, silently (the peer
+ * learns of it by a RST to its first data), after the larger of the
+ * deferral and *@limit timeouts; the SYN-ACK is not sent again before the
+ * deferral's last timeout, so that the peer's answer to it can complete
+ * the connection then.  Return: true to go on and resend the SYN-ACK, with
+ * *@limit raised to the deferral; false if it was handled here.
+ */
+static bool edu_defer_timeout(struct sock *sk, unsigned int *limit)
+{
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+
+	*limit = max_t(unsigned int, *limit, tcb->defer_accept);
+	if (tcb->retransmits >= *limit) {
+		edu_done(sk);
+		return false;
+	}
+	if (tcb->retransmits + 1 >= tcb->defer_accept)
+		return true;
+	tcb->retransmits++;
+	tcb->rto = min_t(unsigned long, tcb->rto * 2, edu_rto_max(sk));
+	sk_reset_timer(sk, &edu_sk(sk)->rtx_timer, jiffies + tcb->rto);
+	return false;
+}
+
+/*
  * The retransmission timer expired (RFC 6298 section 5.4-5.6): resend what
  * is in flight (edu_retransmit_all()) and back off, RTO doubling up to
  * rto_max_ms (120 s).  Congestion control learns of the timeout first: the window falls
@@ -105,7 +132,7 @@ static void edu_rtx_handler(struct sock *sk)
 		}
 		break;
 	case TCP_SYN_SENT:
-		limit = READ_ONCE(sysctl->syn_retries);
+		limit = tcb->syn_retries ?: READ_ONCE(sysctl->syn_retries);
 		goto check;
 	case TCP_SYN_RECV:
 		/*
@@ -118,7 +145,9 @@ static void edu_rtx_handler(struct sock *sk)
 			edu_done(sk);
 			return;
 		}
-		limit = READ_ONCE(sysctl->synack_retries);
+		limit = tcb->syn_retries ?: READ_ONCE(sysctl->synack_retries);
+		if (tcb->defer_acked && !edu_defer_timeout(sk, &limit))
+			return;
 		goto check;
 	}
 	limit = sock_flag(sk, SOCK_DEAD) ? edu_orphan_retries(sk) :
@@ -126,6 +155,9 @@ static void edu_rtx_handler(struct sock *sk)
 check:
 	if (tcb->snd_una == tcb->snd_nxt && !esk->send_head)
 		return;		/* everything acknowledged meanwhile */
+	/* TCP_CORK or MSG_MORE held a short segment long enough. */
+	if (edu_send_held(sk))
+		return;
 	/*
 	 * The user timeout's clock: data (or SYN) in flight since it was
 	 * first sent, or window probes since the first one went unanswered

@@ -15,10 +15,13 @@
  * raw, MPTCP...) passes through untouched.  IPv6 stream sockets stay
  * kernel TCP for now: AF_EDU answers EDUPROTO_TCP6 with EPROTONOSUPPORT.
  *
- * setsockopt() and getsockopt() are wrapped only to name, under
+ * setsockopt() and getsockopt() are wrapped to name, under
  * EDU_RUN_DEBUG=1, the options AF_EDU does not support (ENOPROTOOPT), so
  * the gaps a real program runs into can be found; the call and its errno
- * are passed through unchanged.
+ * are passed through unchanged.  One option is translated: where the
+ * kernel's socket core refuses SO_REUSEPORT to AF_EDU (EOPNOTSUPP, Linux
+ * 6.1; 6.12 lets the module answer it), it is set again as SOL_EDU's
+ * EDU_REUSEPORT, which is the same.
  *
  * Environment (the first two are set by tools/edu-run):
  *	EDU_RUN_FAMILY=N	the family number of the module (family=N)
@@ -242,6 +245,19 @@ static const char *level_name(int level)
 	return NULL;
 }
 
+/* Is @fd an AF_EDU socket?  Leaves errno as it was. */
+static bool is_edu(int fd)
+{
+	int saved = errno, domain = -1;
+	socklen_t len = sizeof(domain);
+	bool edu;
+
+	edu = !conf.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) &&
+	      domain == conf.family;
+	errno = saved;
+	return edu;
+}
+
 /*
  * Name an option a converted socket refused with ENOPROTOOPT.  Only failed
  * calls get here, so asking the socket its family costs nothing otherwise;
@@ -251,17 +267,13 @@ static const char *level_name(int level)
  */
 static void report_option(const char *call, int fd, int level, int name)
 {
-	int saved = errno, domain = -1;
-	socklen_t len = sizeof(domain);
 	const char *lstr = level_name(level), *nstr = NULL;
 	char lbuf[16], nbuf[16];
+	int saved = errno;
 	size_t i;
 
-	if (conf.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ||
-	    domain != conf.family) {
-		errno = saved;
+	if (!is_edu(fd))
 		return;
-	}
 	for (i = 0; i < ARRAY_SIZE(opt_names); i++)
 		if (opt_names[i].level == level && opt_names[i].name == name)
 			nstr = opt_names[i].str;
@@ -284,6 +296,9 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 
 	pthread_once(&conf_once, conf_init);
 	ret = conf.setsockopt(fd, level, name, val, len);
+	if (ret < 0 && errno == EOPNOTSUPP && level == SOL_SOCKET &&
+	    name == SO_REUSEPORT && is_edu(fd))
+		ret = conf.setsockopt(fd, SOL_EDU, EDU_REUSEPORT, val, len);
 	if (ret < 0 && errno == ENOPROTOOPT && conf.debug)
 		report_option("setsockopt", fd, level, name);
 	return ret;

@@ -12,7 +12,9 @@
  *	"error=ENAME".  FAMILY: inet, inet6, unix; TYPE: stream, dgram,
  *	seqpacket or raw, +nonblock, +cloexec; PROTO: a number, tcp, udp,
  *	sctp or mptcp.  With OPT (tcp_info, or tcp.N for SOL_TCP option N)
- *	the line ends " getsockopt=ok|ENAME" for getsockopt(SOL_TCP, OPT).
+ *	the line ends " getsockopt=ok|ENAME" for getsockopt(SOL_TCP, OPT);
+ *	with OPT reuseport, " reuseport=V|ENAME": setsockopt(SO_REUSEPORT, 1)
+ *	and what getsockopt(SO_REUSEPORT) then says.
  *   edurun_probe threads N M
  *	N threads, released at once, each make M IPv4 TCP sockets and keep
  *	them open until all are made; prints "sockets=N*M family=F fds=K"
@@ -85,7 +87,7 @@ static int probe_one(char *spec)
 		proto = IPPROTO_MPTCP;
 	else
 		proto = atoi(protocol);
-	if (option) {
+	if (option && strcmp(option, "reuseport")) {
 		opt = !strcmp(option, "tcp_info") ? TCP_INFO :
 		      !strncmp(option, "tcp.", 4) ? atoi(option + 4) : -1;
 		if (opt < 0)
@@ -109,6 +111,14 @@ static int probe_one(char *spec)
 			printf(" getsockopt=%s", strerrorname_np(errno));
 		else
 			printf(" getsockopt=ok");
+	}
+	if (option && !strcmp(option, "reuseport")) {
+		int one = 1;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
+			printf(" reuseport=%s", strerrorname_np(errno));
+		else
+			printf(" reuseport=%d", sockopt(fd, SO_REUSEPORT));
 	}
 	printf("\n");
 	close(fd);

@@ -129,7 +129,7 @@ if [ -n "$reason" ]; then
 	echo "1..0 # SKIP $reason"
 	exit $KSFT_SKIP
 fi
-ktap_plan 15
+ktap_plan 16
 ip link set lo up
 ulimit -n 4096
 TMP=$(mktemp -d)
@@ -263,6 +263,20 @@ t_sockopt() {
 	return $ok
 }
 result "EDU_RUN_DEBUG names options AF_EDU refuses, errno unchanged" t_sockopt
+
+# SO_REUSEPORT: set and read back as on kernel TCP.  Linux 6.1's socket
+# core refuses it to AF_EDU (EOPNOTSUPP) and the library sets it through
+# SOL_EDU instead; 6.12 lets the module answer it.
+t_reuseport() {
+	local ok=0
+
+	expect "kernel TCP" "$("$PROBE" inet:stream:0:reuseport | sed 's/.* //')" \
+		reuseport=1 || ok=1
+	expect "under edu-run" "$("$EDURUN" "$PROBE" inet:stream:0:reuseport |
+		sed 's/.* //')" reuseport=1 || ok=1
+	return $ok
+}
+result "SO_REUSEPORT on a converted socket, as on kernel TCP" t_reuseport
 
 # ---------------------------------------------------- without the module --
 # The module goes (no AF_EDU socket is open yet: nothing has connected),

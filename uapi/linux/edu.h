@@ -43,9 +43,14 @@
 /*
  * SOL_EDU option numbers.  EDU_CC is reserved and answers ENOPROTOOPT:
  * the algorithm is chosen with TCP_CONGESTION at SOL_TCP, as in Linux.
+ * EDU_REUSEPORT (an int, 0 or not) is SO_REUSEPORT by another name, for
+ * kernels whose socket core refuses SO_REUSEPORT to families other than
+ * AF_INET and AF_INET6 without letting the family answer it (Linux 6.1);
+ * getsockopt(SOL_SOCKET, SO_REUSEPORT) reads it back everywhere.
  */
 #define EDU_INFO	1	/* getsockopt: struct edu_info (the TCB) */
 #define EDU_CC		2	/* congestion control algorithm name */
+#define EDU_REUSEPORT	3	/* SO_REUSEPORT, set through SOL_EDU */
 
 /* struct edu_info's ca_state: where the sender is in loss recovery. */
 #define EDU_INFO_CA_OPEN	0	/* slow start or congestion avoidance */
