@@ -33,8 +33,6 @@ PYTHON=$(command -v /usr/bin/python3 python3 | head -n 1)
 TMP=
 pids=()
 
-loaded() { [ -d /sys/module/edu ]; }
-
 cleanup() {
 	local p
 

@@ -25,21 +25,15 @@
 
 set -u
 
-KSFT_PASS=0
-KSFT_FAIL=1
-KSFT_SKIP=4
-
 DIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/edu/lib.sh
+. "$DIR/lib.sh"
 TOOLS=$(cd "$DIR/../../tools" 2>/dev/null && pwd)
 EDUSTAT=$TOOLS/edustat
 EDUCAT=$TOOLS/educat
 SOCK=$DIR/edu_sock
 TMP=
 pids=()
-ntest=0
-nfail=0
-nskip=0
-NTESTS=15
 
 # The connection under test: server 127.0.0.2:PORT, client 127.0.0.1:CPORT.
 SADDR=127.0.0.2
@@ -50,72 +44,6 @@ LPORT=		# edu_sock's listener, on 0.0.0.0
 server=
 client=
 holder=
-
-ktap() {
-	ntest=$((ntest + 1))
-	echo "$1 $ntest $2"
-}
-pass() { ktap ok "$1"; }
-fail() { ktap "not ok" "$1"; nfail=$((nfail + 1)); }
-skip() { ktap ok "$1 # SKIP $2"; nskip=$((nskip + 1)); }
-diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
-
-# result DESC COMMAND...: pass if the command succeeds (status 2: skip,
-# with the reason in $why).
-why=
-result() {
-	local desc=$1 rc
-
-	shift
-	why=
-	"$@"
-	rc=$?
-	case $rc in
-	0) pass "$desc" ;;
-	2) skip "$desc" "$why" ;;
-	*) fail "$desc" ;;
-	esac
-}
-
-# expect WHAT GOT WANT: compare, and say what differs.
-expect() {
-	[ "$2" = "$3" ] && return 0
-	diag "$1: got:" "$2" "expected:" "$3"
-	return 1
-}
-
-count() { cat "/sys/kernel/edu/objects/$1" 2>/dev/null; }
-
-# snmp NAME: a counter of this namespace's /proc/net/edu_snmp.
-snmp() {
-	awk -v name="$1" '
-		NR == 1 { for (i = 2; i <= NF; i++) col[$i] = i }
-		NR == 2 { print $col[name] }' /proc/net/edu_snmp
-}
-
-# wait_for COMMAND...: up to 10 s for the command to succeed.
-wait_for() {
-	local i
-
-	for ((i = 0; i < 100; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	"$@"
-}
-
-# wait_long COMMAND...: up to 60 s (transfers under TCG).
-wait_long() {
-	local i
-
-	for ((i = 0; i < 600; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	"$@"
-}
-
-no_sockets() { [ "$(count sockets)" = 0 ]; }
 
 # received FILE BYTES: FILE holds BYTES.
 received() { [ "$(stat -c %s "$1")" = "$2" ]; }
@@ -174,7 +102,7 @@ if [ "${EDUSTAT_TEST_NETNS:-}" != 1 ] && [ "$(id -u)" = 0 ]; then
 	# Its TIME-WAIT record goes with it: let that happen before the next
 	# test, which may expect no live object at all.
 	tw_gone() { [ "$(count timewait)" -le "${tw0:-0}" ]; }
-	[ -z "$tw0" ] || wait_for tw_gone
+	[ -z "$tw0" ] || wait_for 10 tw_gone
 	exit $rc
 fi
 
@@ -195,7 +123,7 @@ if [ -n "$reason" ]; then
 	echo "1..0 # SKIP $reason"
 	exit $KSFT_SKIP
 fi
-echo "1..$NTESTS"
+ktap_plan 15
 ip link set lo up
 TMP=$(mktemp -d)
 trap cleanup EXIT
@@ -221,7 +149,7 @@ t_skbs_idle() {
 
 	[ -r "$f" ] || { diag "no $f"; return 1; }
 	# Module-wide: sockets left by an earlier test may still go away.
-	wait_for no_sockets || { diag "sockets: $(count sockets)"; return 1; }
+	wait_for 10 no_sockets || { diag "sockets: $(count sockets)"; return 1; }
 	expect "objects/skbs with no socket" "$(count skbs)" 0
 }
 result "objects/skbs is 0 with no socket" t_skbs_idle
@@ -239,9 +167,9 @@ t_listen() {
 	exec 3>"$TMP/server.in"
 	"$SOCK" -l "$FAMILY" "$TMP/holder.ready" 3>&- &
 	holder=$!
-	wait_for test -e "$TMP/holder.ready" ||
+	wait_for 10 test -e "$TMP/holder.ready" ||
 		{ diag "edu_sock did not start"; return 1; }
-	wait_for grep -q ":$(hexport $PORT) 00000000:0000 0A" /proc/net/edu ||
+	wait_for 10 listening /proc/net/edu $PORT ||
 		{ diag "educat is not listening: $(cat "$TMP/server.err")"; return 1; }
 	LPORT=$(awk '$4 == "0A" && $2 ~ /^00000000:/ { print $2 }' /proc/net/edu)
 	LPORT=$((16#${LPORT#*:}))
@@ -266,13 +194,13 @@ t_estab() {
 		2>"$TMP/client.err" 3>&- &
 	client=$!
 	exec 4>"$TMP/client.in"
-	line=$(wait_for awk -v r="0200007F:$(hexport $PORT)" \
+	line=$(wait_for 10 awk -v r="0200007F:$(hexport $PORT)" \
 		'$3 == r && $4 == "01" { print $2; found = 1 }
 		 END { exit !found }' /proc/net/edu) ||
 		{ diag "no connection: $(cat "$TMP/client.err")"; return 1; }
 	CPORT=$((16#${line#*:}))
 	# The server's own line too (accepted: educat's listener is closed).
-	wait_for rows_are "$(printf '%s\n' "ESTAB $CADDR:$CPORT $SADDR:$PORT" \
+	wait_for 10 rows_are "$(printf '%s\n' "ESTAB $CADDR:$CPORT $SADDR:$PORT" \
 		"ESTAB $SADDR:$PORT $CADDR:$CPORT" | sort)" state established ||
 		{ diag "$(cat /proc/net/edu)"; return 1; }
 	expect "edustat" "$(rows)" "$(printf '%s\n' \
@@ -401,7 +329,7 @@ t_skbs_held() {
 	head -c $((1 << 20)) /dev/urandom >"$TMP/data"
 	cat "$TMP/data" >&4 3>&- &
 	pids+=($!)
-	wait_for queued || { diag "$("$EDUSTAT")"; ok=1; }
+	wait_for 10 queued || { diag "$("$EDUSTAT")"; ok=1; }
 	n=$(count skbs)
 	[ "$n" -gt 0 ] || { diag "objects/skbs $n with data queued"; ok=1; }
 	diag "queued: objects/skbs $n;" \
@@ -419,9 +347,9 @@ t_skbs_held() {
 		expect "Recv-Q Send-Q of $1:$2" "$got" "$want"
 	}
 	# (The sender's Send-Q may move while it probes: retry.)
-	wait_for check_queue $SADDR $PORT $CADDR "$CPORT" >/dev/null ||
+	wait_for 10 check_queue $SADDR $PORT $CADDR "$CPORT" >/dev/null ||
 		check_queue $SADDR $PORT $CADDR "$CPORT" || ok=1
-	wait_for check_queue $CADDR "$CPORT" $SADDR $PORT >/dev/null ||
+	wait_for 10 check_queue $CADDR "$CPORT" $SADDR $PORT >/dev/null ||
 		check_queue $CADDR "$CPORT" $SADDR $PORT || ok=1
 	return $ok
 }
@@ -437,10 +365,10 @@ t_drain() {
 	local ok=0
 
 	kill -CONT "$server"
-	wait_long received "$TMP/server.out" $((1 << 20)) ||
+	wait_for 60 received "$TMP/server.out" $((1 << 20)) ||
 		{ diag "received $(stat -c %s "$TMP/server.out") bytes"; ok=1; }
 	cmp -s "$TMP/data" "$TMP/server.out" || { diag "data differs"; ok=1; }
-	wait_for idle || { diag "$("$EDUSTAT")"; ok=1; }
+	wait_for 10 idle || { diag "$("$EDUSTAT")"; ok=1; }
 	return $ok
 }
 result "once read, the queues are empty again" t_drain
@@ -482,14 +410,14 @@ t_delta() {
 	pid=$!
 	pids+=("$pid")
 	# The first report (the totals) is out: the interval has begun.
-	wait_for grep -q '^Edu counters:' "$TMP/delta" ||
+	wait_for 10 grep -q '^Edu counters:' "$TMP/delta" ||
 		{ diag "$(cat "$TMP/delta")"; return 1; }
 	in0=$(snmp InSegs)
 	out0=$(snmp OutSegs)
 	: >"$TMP/server.out"
 	head -c $((256 << 10)) /dev/urandom >"$TMP/data"
 	cat "$TMP/data" >&4
-	wait_long received "$TMP/server.out" $((256 << 10)) ||
+	wait_for 60 received "$TMP/server.out" $((256 << 10)) ||
 		{ diag "received $(stat -c %s "$TMP/server.out") bytes"; ok=1; }
 	in1=$(snmp InSegs)
 	out1=$(snmp OutSegs)
@@ -519,7 +447,7 @@ t_timewait() {
 	# The client closes first (end of its input: FIN), then the server:
 	# the client's end waits in TIME-WAIT.
 	exec 4>&-
-	wait_for rows_are "FIN-WAIT-2 $CADDR:$CPORT $SADDR:$PORT" \
+	wait_for 10 rows_are "FIN-WAIT-2 $CADDR:$CPORT $SADDR:$PORT" \
 		state fin-wait-2 ||
 		{ diag "client not in FIN-WAIT-2: $(cat /proc/net/edu)"; ok=1; }
 	expect "the client in FIN-WAIT-2" "$(rows dport = :$PORT)" \
@@ -531,7 +459,7 @@ t_timewait() {
 	wait "$server" 2>/dev/null
 	client=
 	server=
-	wait_for rows_are "TIME-WAIT $CADDR:$CPORT $SADDR:$PORT" \
+	wait_for 10 rows_are "TIME-WAIT $CADDR:$CPORT $SADDR:$PORT" \
 		state connected ||
 		{ diag "$("$EDUSTAT")"; ok=1; }
 	expect "edustat" "$(rows)" "$(printf '%s\n' \
@@ -553,7 +481,7 @@ result "TIME-WAIT after the close, on the side that closed first" t_timewait
 t_skbs_zero() {
 	kill "$holder" && wait "$holder" 2>/dev/null
 	holder=
-	wait_for no_sockets || { diag "sockets: $(count sockets)"; return 1; }
+	wait_for 10 no_sockets || { diag "sockets: $(count sockets)"; return 1; }
 	expect "objects/skbs with no socket" "$(count skbs)" 0 &&
 		expect "edustat -l" "$(rows -l)" ""
 }
@@ -566,7 +494,7 @@ t_netns_pid() {
 	unshare -n "$SOCK" -l "$FAMILY" "$TMP/ns.ready" 3>&- 4>&- &
 	pid=$!
 	pids+=("$pid")
-	wait_for test -e "$TMP/ns.ready" || { diag "no listener"; return 1; }
+	wait_for 10 test -e "$TMP/ns.ready" || { diag "no listener"; return 1; }
 	expect "-l here" "$(rows -l)" "" || ok=1
 	expect "-N $pid -l" "$(rows -N $pid -l | awk '{ print $1, $3 }')" \
 		"LISTEN 0.0.0.0:*" || ok=1
@@ -588,7 +516,7 @@ t_netns_name() {
 	ip netns exec $ns "$SOCK" -l "$FAMILY" "$TMP/named.ready" 3>&- 4>&- &
 	pid=$!
 	pids+=("$pid")
-	wait_for test -e "$TMP/named.ready" || { diag "no listener"; return 1; }
+	wait_for 10 test -e "$TMP/named.ready" || { diag "no listener"; return 1; }
 	expect "-N $ns -l" "$(rows -N $ns -l | awk '{ print $1, $3 }')" \
 		"LISTEN 0.0.0.0:*" || ok=1
 	expect "-N $ns -s" "$("$EDUSTAT" -N $ns -s | head -n 1)" \
@@ -619,8 +547,4 @@ t_help() {
 result "--help documents the filters and options" t_help
 
 # ----------------------------------------------------------------- end --
-[ $ntest = $NTESTS ] || { diag "ran $ntest tests, planned $NTESTS"; nfail=$((nfail + 1)); }
-diag "Totals: pass:$((ntest - nfail - nskip)) fail:$nfail skip:$nskip"
-[ $nfail -eq 0 ] || exit $KSFT_FAIL
-[ $nskip -lt $ntest ] || exit $KSFT_SKIP
-exit $KSFT_PASS
+ktap_end

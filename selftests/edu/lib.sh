@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # lib.sh - what the shell kselftests (module.sh, edurun_test.sh,
-# edurun_servers_test.sh) share; sourced, not run:
+# edurun_servers_test.sh, edustat_test.sh) share; sourced, not run:
 #
 #   . "$DIR/lib.sh"
 #
@@ -84,6 +84,9 @@ wait_for() {
 	done
 	"$@"
 }
+
+# loaded: the edu module is loaded.
+loaded() { [ -d /sys/module/edu ]; }
 
 # count NAME: a live-object count of the module (/sys/kernel/edu/objects).
 count() { cat "/sys/kernel/edu/objects/$1" 2>/dev/null; }

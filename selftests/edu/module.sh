@@ -26,8 +26,6 @@ TMP=
 holder=
 orig_modprobe=
 
-loaded() { [ -d /sys/module/edu ]; }
-
 # expect_socket FAMILY WANT: socket(FAMILY) gives WANT ("ok" or an errno).
 expect_socket() {
 	local got
