@@ -29,6 +29,7 @@
 #include "options.h"
 #include "rtt.h"
 #include "seq.h"
+#include "trace.h"
 
 /*
  * What the peer's SYN or SYN-ACK @skb offers, for the connection @sk:
@@ -299,6 +300,7 @@ static void edu_cc_start(struct sock *sk)
 		    tcb->iss);
 	if (tcb->retransmits && !tcb->defer_acked)
 		tcb->cc.cwnd = tcb->mss;
+	trace_edu_cwnd(sk, 0, 0, EDU_CWND_INIT);
 	tcb->stats.data_sent = jiffies;
 	tcb->stats.data_rcvd = jiffies;
 	edu_sndbuf_expand(sk);
@@ -383,6 +385,7 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 {
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	u32 cwnd = tcb->cc.cwnd, ssthresh = tcb->cc.ssthresh;
 	bool fin_acked;
 
 	if (edu_seq_after(cb->ack_seq, tcb->snd_nxt)) {
@@ -464,6 +467,7 @@ static bool edu_rcv_ack(struct sock *sk, struct sk_buff *skb)
 		edu_sndbuf_expand(sk);	/* room for a larger window */
 		sk->sk_write_space(sk);
 	}
+	trace_edu_cwnd(sk, cwnd, ssthresh, EDU_CWND_ACK);
 	/*
 	 * RFC 9293 3.10.7.4: if SND.UNA =< SEG.ACK =< SND.NXT, update SND.WND,
 	 * but only from a segment newer than the last update (WL1, WL2).
@@ -851,6 +855,7 @@ int edu_rcv(struct sock *sk, struct sk_buff *skb)
 	struct edu_stats *stats = &edu_sk(sk)->tcb.stats;
 	u16 segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
 
+	trace_edu_segment_recv(sock_net(sk), sk, NULL, skb);
 	/* Any segment shows the peer alive (keepalive, RFC 9293 3.8.4). */
 	edu_sk(sk)->tcb.rcv_tstamp = jiffies;
 	edu_sk(sk)->tcb.probes_out = 0;

@@ -23,6 +23,7 @@
 #include "edu.h"
 #include "options.h"
 #include "seq.h"
+#include "trace.h"
 
 /* Add the IP header and send; consumes @skb and a reference on @rt. */
 static int edu_ip_xmit(struct net *net, struct sock *sk, struct sk_buff *skb,
@@ -51,6 +52,7 @@ static int edu_ip_xmit(struct net *net, struct sock *sk, struct sk_buff *skb,
 		skb->mark = READ_ONCE(sk->sk_mark);
 	}
 	edu_mib_inc(net, EDU_MIB_OUTSEGS);
+	trace_edu_segment_send(net, sk, NULL, skb);
 	/* ip_local_out() sets tot_len and the IP checksum. */
 	return ip_local_out(net, sk, skb);
 }
@@ -305,6 +307,7 @@ static int edu_transmit_queued(struct sock *sk, struct sk_buff *skb)
 		return -ENOBUFS;
 	/* For RTT samples: when, and whether this is a retransmission. */
 	if (cb->sent_us) {
+		trace_edu_retransmit(sk, skb);
 		cb->retransmitted = 1;
 		stats->retrans_segs++;
 		stats->bytes_retrans += skb->len;

@@ -26,6 +26,7 @@
 #include <net/tcp.h>
 
 #include "edu.h"
+#include "trace.h"
 
 static const struct proto_ops edu_stream_ops;
 
@@ -41,6 +42,7 @@ static const struct proto_ops edu_stream_ops;
  */
 void edu_set_state(struct sock *sk, int state)
 {
+	trace_edu_state(sk, NULL, sk->sk_state, state);
 	/* Pairs with the acquire in inet_sk_state_load(). */
 	smp_store_release(&sk->sk_state, state);
 }

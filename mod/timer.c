@@ -15,6 +15,7 @@
 #include <net/tcp_states.h>
 
 #include "edu.h"
+#include "trace.h"
 
 #define EDU_TIMER_RETRY	(HZ / 50)	/* socket busy: try again */
 
@@ -120,6 +121,7 @@ static void edu_rtx_handler(struct sock *sk)
 	unsigned long left = ULONG_MAX;
 	unsigned int limit;
 
+	trace_edu_timer(sk, NULL, EDU_TIMER_RETRANSMIT);
 	switch (sk->sk_state) {
 	case TCP_CLOSE:
 	case TCP_LISTEN:
@@ -182,11 +184,14 @@ check:
 		}
 		edu_send_probe(sk);
 	} else {
+		u32 cwnd = tcb->cc.cwnd, ssthresh = tcb->cc.ssthresh;
+
 		tcb->stats.rto_expiries++;
 		if (edu_synchronized(sk))
 			edu_cc_timeout(&tcb->cc, !tcb->retransmits,
 				       tcb->snd_nxt, edu_in_flight(sk),
 				       tcb->mss);
+		trace_edu_cwnd(sk, cwnd, ssthresh, EDU_CWND_TIMEOUT);
 		edu_retransmit_all(sk);
 	}
 	if (tcb->retransmits < U8_MAX)
@@ -225,6 +230,7 @@ static void edu_rtx_timer(struct timer_list *t)
 
 static void edu_delack_handler(struct sock *sk)
 {
+	trace_edu_timer(sk, NULL, EDU_TIMER_DELACK);
 	if (edu_sk(sk)->tcb.ack_pending && sk->sk_state != TCP_CLOSE)
 		edu_send_ack(sk);
 }
@@ -280,6 +286,7 @@ static void edu_keepalive_handler(struct sock *sk)
 	struct edu_tcb *tcb = &esk->tcb;
 	unsigned long idle, when;
 
+	trace_edu_timer(sk, NULL, EDU_TIMER_KEEPALIVE);
 	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
 	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
 				     TCPF_FIN_WAIT2)))

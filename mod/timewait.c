@@ -21,9 +21,11 @@
 
 #include "edu.h"
 #include "seq.h"
+#include "trace.h"
 
 static void edu_tw_free(struct edu_timewait *tw)
 {
+	trace_edu_state(NULL, tw, TCP_TIME_WAIT, TCP_CLOSE);
 	kfree(tw);
 	edu_object_dec(EDU_OBJ_TIMEWAIT);
 }
@@ -34,6 +36,7 @@ static void edu_tw_expire(struct timer_list *t)
 	struct edu_net *en = edu_pernet(tw->net);
 	bool mine;
 
+	trace_edu_timer(NULL, tw, EDU_TIMER_TIMEWAIT);
 	spin_lock_bh(&en->hash_lock);
 	mine = !hlist_unhashed(&tw->node);
 	if (mine)
@@ -77,6 +80,7 @@ void edu_tw_enter(struct sock *sk)
 	tw->rcv_wnd = min(edu_rcv_wnd_left(&edu_sk(sk)->tcb) >>
 			  edu_sk(sk)->tcb.rcv_wscale, EDU_MAX_WINDOW);
 	timer_setup(&tw->timer, edu_tw_expire, 0);
+	trace_edu_state(sk, tw, sk->sk_state, TCP_TIME_WAIT);
 
 	h = edu_ehashfn(en, tw->saddr, tw->sport, tw->daddr, tw->dport);
 	spin_lock_bh(&en->hash_lock);
@@ -152,6 +156,7 @@ bool edu_tw_rcv(struct net *net, struct sk_buff *skb)
 		spin_unlock_bh(&en->hash_lock);
 		return false;
 	}
+	trace_edu_segment_recv(net, NULL, found, skb);
 	if (th->rst ||
 	    (th->syn && !th->ack &&
 	     edu_seq_after(ntohl(th->seq), found->rcv_nxt))) {
