@@ -3,7 +3,8 @@
 #
 # edurun_servers_test.sh - real servers under tools/edu-run: nginx
 # (sendfile, tcp_nodelay, keep-alive) serving a page and 4 MB to curl in
-# each combination of AF_EDU and kernel TCP, and OpenSSH's sshd running a
+# each combination of AF_EDU and kernel TCP, and to wget, both under
+# edu-run, and OpenSSH's sshd running a
 # command for ssh and sending 1 MB back, both ends on AF_EDU.  Bytes are
 # checked with sha256; the sockets are shown to be AF_EDU by the
 # listeners in /proc/net/edu (and not /proc/net/tcp), AF_EDU's
@@ -151,6 +152,22 @@ fetch() {
 	return $ok
 }
 
+# wget_nginx: wget under edu-run fetches the 4 MB file from nginx under
+# edu-run: one AF_EDU connection each way, the bytes match.
+wget_nginx() {
+	local ok=0 log=$TMP/wget.log
+
+	[ -n "$NGINX" ] || { why="no nginx (install nginx-light)"; return 2; }
+	command -v wget >/dev/null || { why="no wget"; return 2; }
+	rm -f "$TMP/blob"
+	opens 1 1 "$EDURUN" -v wget -q -O "$TMP/blob" \
+		"http://127.0.0.1:$P_EDU/blob" 2>"$log" || ok=1
+	expect "sha256 of the 4 MB file" "$(sha256sum 2>&1 <"$TMP/blob")" "$BLOB_SUM" || ok=1
+	expect "wget's sockets converted" "$(grep -c 'is AF_EDU' "$log")" 1 || ok=1
+	[ $ok = 0 ] || sed 's/^/#   /' "$log" "$TMP"/nginx-*/log
+	return $ok
+}
+
 # tcp_nopush on, that is setsockopt(TCP_CORK) before the headers and
 # sendfile() and off after, on a listener with SO_REUSEPORT and
 # TCP_DEFER_ACCEPT: nginx must have been refused none of them.
@@ -269,7 +286,7 @@ if [ -n "$reason" ]; then
 	echo "1..0 # SKIP $reason"
 	exit $KSFT_SKIP
 fi
-ktap_plan 7
+ktap_plan 8
 ip link set lo up
 TMP=$(mktemp -d)
 trap cleanup EXIT
@@ -295,11 +312,13 @@ result "curl and nginx both under edu-run: page and 4 MB, sendfile" \
 	fetch edu $P_EDU 1 1
 result "curl under edu-run from nginx on kernel TCP: page and 4 MB" \
 	fetch edu $P_KERNEL 1 0
+result "wget and nginx both under edu-run: 4 MB, sendfile" wget_nginx
 result "nginx with tcp_nopush (TCP_CORK), reuseport and deferred under edu-run" t_defaults
 result "sshd under edu-run listens on AF_EDU" t_sshd_listens
 result "ssh and sshd both under edu-run: a command, 1 MB back, sha256" t_ssh
 refused nginx "$TMP/nginx-edu/log"
 refused curl "$TMP"/curl-*.log
+refused wget "$TMP/wget.log"
 refused sshd "$TMP/ssh/log"
 refused ssh "$TMP/ssh/client.log"
 
