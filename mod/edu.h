@@ -140,6 +140,12 @@ struct edu_stats {
  * @fastopen_connect: TCP_FASTOPEN_CONNECT, kept for getsockopt(); connect()
  *	does the handshake, as Linux does without a cached cookie
  * @rcv_tstamp: jiffies when the last segment arrived (keepalive idle time)
+ * @rcv_rtt_us: the round trip as the receiver sees it, from the TSecr of
+ *	arriving data (RFC 7323 section 4), smoothed; 0 before a sample
+ * @rcvq_space: bytes the application read in the last measured round trip
+ *	(receive-buffer autotuning, edu_rcv_space_adjust())
+ * @rcvq_seq: copied_seq when that round trip began
+ * @rcvq_time: jiffies when it began (0: not started)
  * @keepalive_time: TCP_KEEPIDLE in seconds (0: the namespace's default)
  * @keepalive_intvl: TCP_KEEPINTVL in seconds (0: the default)
  * @keepalive_probes: TCP_KEEPCNT (0: the default)
@@ -187,6 +193,10 @@ struct edu_tcb {
 	struct edu_rtt rtt;
 	struct edu_cc cc;
 	u32 rcv_ratio;
+	u32 rcv_rtt_us;
+	u32 rcvq_space;
+	u32 rcvq_seq;
+	unsigned long rcvq_time;
 	u8 dupacks;
 	u8 retransmits;
 	u8 backoff;
@@ -395,6 +405,8 @@ enum edu_mib {
  * @initial_cwnd: initial congestion window, in segments (RFC 6928)
  * @window_scaling: offer and accept window scaling (RFC 7323 section 2)
  * @timestamps: offer and accept timestamps (RFC 7323 section 3)
+ * @moderate_rcvbuf: grow receive buffers with what the application reads
+ *	per round trip, up to rmem's maximum (tcp_moderate_rcvbuf)
  * @cong: congestion control that new sockets start with
  *
  * Names, units and defaults are those of Linux's net.ipv4.tcp_* sysctls.
@@ -419,6 +431,7 @@ struct edu_sysctl {
 	int initial_cwnd;
 	int window_scaling;
 	int timestamps;
+	int moderate_rcvbuf;
 	const struct edu_cong_ops *cong;
 };
 
@@ -559,6 +572,7 @@ int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		int flags);
 int edu_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
 int edu_inq(struct sock *sk);
+void edu_rcv_rtt_sample(struct sock *sk, u32 tsecr);
 void edu_sndbuf_expand(struct sock *sk);
 
 /* hash.c */

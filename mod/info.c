@@ -165,6 +165,8 @@ static void edu_fill_tcp_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_bytes_sent = stats->bytes_sent;
 	info->tcpi_bytes_retrans = stats->bytes_retrans;
 	info->tcpi_rcv_ooopack = stats->ofo_segs_in;
+	info->tcpi_rcv_rtt = tcb->rcv_rtt_us;
+	info->tcpi_rcv_space = tcb->rcvq_space;
 	info->tcpi_snd_wnd = tcb->snd_wnd;
 #if EDU_HAVE_TCPI_RCV_WND
 	info->tcpi_rcv_wnd = tcb->rcv_wnd;

@@ -604,6 +604,8 @@ static bool edu_rcv_data(struct sock *sk, struct sk_buff *skb, bool *ack_now,
 					  32, 255)) / 4;
 	edu_skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	if (tcb->ts_ok && cb->has_ts)
+		edu_rcv_rtt_sample(sk, cb->tsecr);
 	tcb->rcv_nxt += len;
 	tcb->stats.bytes_received += len;
 	cb->end_seq = tcb->rcv_nxt;

@@ -413,7 +413,10 @@ static int edu_send_head(struct sock *sk)
  * window avoidance must not stall a connection whose peer offers a window
  * just short of a segment.  A window of zero gets a segment with an old
  * sequence number (SND.UNA - 1), which the peer answers with an ACK
- * carrying its current window and cannot take as data.
+ * carrying its current window and cannot take as data.  A SYN or a bare
+ * FIN is not held by the window: if one is waiting (its transmission
+ * was dropped before it left the host), it goes itself; in SYN-SENT the
+ * window is not even known.
  */
 void edu_send_probe(struct sock *sk)
 {
@@ -422,7 +425,7 @@ void edu_send_probe(struct sock *sk)
 	struct sk_buff *skb = esk->send_head;
 	u32 usable = tcb->snd_wnd;
 
-	if (skb && usable) {
+	if (skb && (usable || !skb->len)) {
 		if (skb->len > usable && edu_split(sk, skb, usable))
 			return;
 		edu_send_head(sk);

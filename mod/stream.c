@@ -269,6 +269,75 @@ static bool edu_recv_should_stop(struct sock *sk, int copied, long timeo,
 }
 
 /**
+ * edu_rcv_rtt_sample() - a round-trip sample for the receiving side
+ * @sk: the socket, locked
+ * @tsecr: the TSecr of a data segment that advanced RCV.NXT
+ *
+ * A receiver that sends no data has no RTT estimate of its own (RFC 6298
+ * samples come from ACKs of data sent).  With timestamps on, each data
+ * segment echoes the TSval of an ACK we sent: the time since then is a
+ * round trip, as Linux's tcp_rcv_rtt_measure_ts() takes it, in the TSval
+ * clock's milliseconds (0 counts as 1).  Smoothed with a gain of 1/8.
+ */
+void edu_rcv_rtt_sample(struct sock *sk, u32 tsecr)
+{
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	s32 ms = edu_tsval(tcb->ts_off) - tsecr;
+	u32 us;
+
+	if (!tsecr || ms < 0 || ms > 60 * MSEC_PER_SEC)
+		return;
+	us = max_t(u32, ms, 1) * USEC_PER_MSEC;
+	tcb->rcv_rtt_us = tcb->rcv_rtt_us ?
+			  tcb->rcv_rtt_us - tcb->rcv_rtt_us / 8 + us / 8 : us;
+}
+
+/*
+ * Receive-buffer autotuning, as Linux's tcp_rcv_space_adjust() ("dynamic
+ * right-sizing"): once a round trip, see how much the application read
+ * in it; if more than in the last one, let the buffer hold twice that
+ * (the window must keep up with a sender whose window doubles each round
+ * trip in slow start), plus some segments of slack, at the memory per
+ * byte the segments take (rcv_ratio), up to rmem's maximum.  Never for a
+ * buffer the application sized with SO_RCVBUF, nor with moderate_rcvbuf
+ * off.  The round trip is the receiver's (edu_rcv_rtt_sample()), else the
+ * sender's estimator; without either nothing is tuned.
+ */
+static void edu_rcv_space_adjust(struct sock *sk)
+{
+	const struct edu_sysctl *sysctl = edu_net_sysctl(sock_net(sk));
+	struct edu_tcb *tcb = &edu_sk(sk)->tcb;
+	u32 rtt_us = tcb->rcv_rtt_us ?: tcb->rtt.srtt_us;
+	u32 copied;
+	u64 rcvbuf;
+
+	if (!tcb->rcvq_time) {
+		tcb->rcvq_time = jiffies;
+		tcb->rcvq_seq = tcb->copied_seq;
+		tcb->rcvq_space = EDU_INIT_CWND_SEGS * tcb->advmss;
+		return;
+	}
+	if (!rtt_us || time_before(jiffies, tcb->rcvq_time +
+				   max_t(unsigned long,
+					 usecs_to_jiffies(rtt_us), 1)))
+		return;
+	copied = tcb->copied_seq - tcb->rcvq_seq;
+	if (copied > tcb->rcvq_space) {
+		if (READ_ONCE(sysctl->moderate_rcvbuf) &&
+		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+			rcvbuf = (2ULL * copied + 16 * tcb->advmss) * 256 /
+				 max_t(u32, tcb->rcv_ratio, 1);
+			rcvbuf = min_t(u64, rcvbuf, READ_ONCE(sysctl->rmem[2]));
+			if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
+				WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+		}
+		tcb->rcvq_space = copied;
+	}
+	tcb->rcvq_seq = tcb->copied_seq;
+	tcb->rcvq_time = jiffies;
+}
+
+/**
  * edu_recvmsg() - recv(), read(), recvmsg(): copy received bytes out
  * @sock: the socket
  * @msg: where to
@@ -344,8 +413,10 @@ int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			consume_skb(skb);
 		}
 	}
-	if (!(flags & MSG_PEEK) && copied)
+	if (!(flags & MSG_PEEK) && copied) {
+		edu_rcv_space_adjust(sk);
 		edu_maybe_send_window_update(sk);
+	}
 	if (!copied)
 		copied = err;
 out:

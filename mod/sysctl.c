@@ -45,6 +45,7 @@ static struct edu_sysctl edu_sysctl_defaults = {
 	.initial_cwnd		= EDU_INIT_CWND_SEGS,
 	.window_scaling		= 1,		/* tcp_window_scaling */
 	.timestamps		= 1,		/* tcp_timestamps */
+	.moderate_rcvbuf	= 1,		/* tcp_moderate_rcvbuf */
 };
 
 /* Fixed bounds. */
@@ -184,6 +185,8 @@ static const struct ctl_table edu_sysctl_table[] = {
 	EDU_SYSCTL_INT(window_scaling, proc_dointvec_minmax, SYSCTL_ZERO,
 		       SYSCTL_ONE),
 	EDU_SYSCTL_INT(timestamps, proc_dointvec_minmax, SYSCTL_ZERO,
+		       SYSCTL_ONE),
+	EDU_SYSCTL_INT(moderate_rcvbuf, proc_dointvec_minmax, SYSCTL_ZERO,
 		       SYSCTL_ONE),
 	{
 		.procname	= "congestion_control",

@@ -124,6 +124,7 @@ static const struct {
 	{ "initial_cwnd", "10" },
 	{ "window_scaling", "1" },
 	{ "timestamps", "1" },
+	{ "moderate_rcvbuf", "1" },
 	{ "congestion_control", "reno" },
 };
 
@@ -146,6 +147,7 @@ static const struct {
 	{ "initial_cwnd", 1, 100 },
 	{ "window_scaling", 0, 1 },
 	{ "timestamps", 0, 1 },
+	{ "moderate_rcvbuf", 0, 1 },
 };
 
 /* ------------------------------------------------------------ files -- */
@@ -805,6 +807,60 @@ TEST_F(edu, sysctl__timestamps)
 	ASSERT_FALSE(conn_options(_metadata, self, ns, &mss) &
 		     TCPI_OPT_TIMESTAMPS);
 	ASSERT_EQ(1460U, mss);
+}
+
+/*
+ * SO_RCVBUF of an AF_EDU receiver after 4 MB from Linux TCP in the peer
+ * namespace, 20 ms away; @set: the application set SO_RCVBUF to that
+ * first.
+ */
+static int rcvbuf_after(struct __test_metadata *_metadata,
+			struct _test_data_edu *self, int ns, int set)
+{
+	struct edu_pump snd, rcv;
+	int cli, srv, val = 0;
+	socklen_t len = sizeof(val);
+	struct tcp_info ti;
+
+	edu_connect_pair(_metadata, self, ns, true, false, &cli, &srv);
+	if (set)
+		EXPECT_EQ(0, edu_set_int(cli, SOL_SOCKET, SO_RCVBUF, set));
+	EXPECT_EQ(0, edu_pump_start(&snd, EDU_PUMP_SEND, srv, 9, 4 << 20));
+	EXPECT_EQ(0, edu_pump_start(&rcv, EDU_PUMP_RECV, cli, 9, 0));
+	pthread_join(snd.thread, NULL);
+	pthread_join(rcv.thread, NULL);
+	EXPECT_EQ(4 << 20, rcv.done);
+	EXPECT_EQ(0, getsockopt(cli, SOL_SOCKET, SO_RCVBUF, &val, &len));
+	TH_LOG("SO_RCVBUF %d after 4 MB in %.2f s", val, rcv.secs);
+	/* The receiver's round trip, from timestamps: the 20 ms at least. */
+	len = sizeof(ti);
+	EXPECT_EQ(0, getsockopt(cli, SOL_TCP, TCP_INFO, &ti, &len));
+	EXPECT_LE(20000U, ti.tcpi_rcv_rtt);
+	EXPECT_LT(0U, ti.tcpi_rcv_space);
+	abort_close(_metadata, self, cli);
+	abort_close(_metadata, self, srv);
+	return val;
+}
+
+/*
+ * moderate_rcvbuf: receive-buffer autotuning, as tcp_moderate_rcvbuf.
+ * The buffer grows past rmem's default with what the application reads
+ * per round trip, up to rmem's maximum; it stays with the switch off, and
+ * when the application chose SO_RCVBUF itself.
+ */
+TEST_F_TIMEOUT(edu, sysctl__moderate_rcvbuf, 120)
+{
+	int ns = edu_track(edu_veth_peer());
+
+	ASSERT_LE(0, ns);
+	ASSERT_EQ(0, edu_sh("tc qdisc add dev edu_h root netem delay 20ms"));
+	ASSERT_LT(131072, rcvbuf_after(_metadata, self, ns, 0));
+	ASSERT_EQ(0, sysctl_write("rmem", "4096 131072 262144"));
+	ASSERT_EQ(262144, rcvbuf_after(_metadata, self, ns, 0));
+	ASSERT_EQ(2 * 100000, rcvbuf_after(_metadata, self, ns, 100000));
+	ASSERT_EQ(0, sysctl_set("moderate_rcvbuf", 0));
+	ASSERT_EQ(131072, rcvbuf_after(_metadata, self, ns, 0));
+	ASSERT_EQ(0, edu_sh("tc qdisc del dev edu_h root"));
 }
 
 /* The RTO of an AF_EDU connection on loopback after some round trips. */
