@@ -46,11 +46,7 @@ P_KERNEL=8083
 P_SSH=2222
 
 cleanup() {
-	local p
-
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
+	stop_jobs "${pids[@]}"
 	[ -n "$TMP" ] && rm -rf "$TMP"
 }
 

@@ -20,8 +20,6 @@
 
 set -u
 
-AF_EDU=19
-
 DIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/edu/lib.sh
 . "$DIR/lib.sh"
@@ -34,16 +32,9 @@ TMP=
 pids=()
 
 cleanup() {
-	local p
-
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
+	stop_jobs "${pids[@]}"
 	[ -n "$TMP" ] && rm -rf "$TMP"
-	if loaded && [ "$(cat /sys/module/edu/parameters/family)" != $AF_EDU ]; then
-		rmmod edu
-	fi
-	loaded || insmod "$MODULE" 2>/dev/null
+	module_restore
 }
 
 # The web servers: python3's http.server serving $DATA on 127.0.0.1, one

@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 #
 # lib.sh - what the shell kselftests (module.sh, edurun_test.sh,
-# edurun_servers_test.sh, edustat_test.sh) share; sourced, not run:
+# edurun_servers_test.sh, edustat_test.sh, trace_test.sh) share; sourced,
+# not run:
 #
 #   . "$DIR/lib.sh"
 #
@@ -85,8 +86,29 @@ wait_for() {
 	"$@"
 }
 
+# The family the module registers by default (its family= parameter).
+AF_EDU=19
+
 # loaded: the edu module is loaded.
 loaded() { [ -d /sys/module/edu ]; }
+
+# module_restore: leave the module as the test found it: loaded from
+# $MODULE, with the default family.
+module_restore() {
+	if loaded && [ "$(cat /sys/module/edu/parameters/family)" != $AF_EDU ]; then
+		rmmod edu
+	fi
+	loaded || insmod "$MODULE" 2>/dev/null
+}
+
+# stop_jobs PID...: end background jobs and reap them.
+stop_jobs() {
+	local p
+
+	for p in "$@"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+}
 
 # count NAME: a live-object count of the module (/sys/kernel/edu/objects).
 count() { cat "/sys/kernel/edu/objects/$1" 2>/dev/null; }

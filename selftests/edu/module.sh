@@ -16,8 +16,6 @@
 
 set -u
 
-AF_EDU=19
-
 DIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/edu/lib.sh
 . "$DIR/lib.sh"
@@ -63,11 +61,7 @@ cleanup() {
 	fi
 	[ -n "$orig_modprobe" ] && echo "$orig_modprobe" >/proc/sys/kernel/modprobe
 	[ -n "$TMP" ] && rm -rf "$TMP"
-	# Leave the module loaded, with its default parameters.
-	if loaded && [ "$(cat /sys/module/edu/parameters/family)" != $AF_EDU ]; then
-		rmmod edu
-	fi
-	loaded || insmod "$MODULE" 2>/dev/null
+	module_restore
 }
 
 # ----------------------------------------------------------- preflight --

@@ -29,11 +29,9 @@
 
 set -u
 
-KSFT_PASS=0
-KSFT_FAIL=1
-KSFT_SKIP=4
-
 DIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/edu/lib.sh
+. "$DIR/lib.sh"
 TOOLS=$(cd "$DIR/../../tools" 2>/dev/null && pwd)
 EDUCAT=$TOOLS/educat
 EDUTRACE=$TOOLS/edu-trace
@@ -43,67 +41,16 @@ TMP=
 T=
 INST=
 pids=()
-ntest=0
-nfail=0
-nskip=0
-NTESTS=15
 
-ktap() {
-	ntest=$((ntest + 1))
-	echo "$1 $ntest $2"
-}
-pass() { ktap ok "$1"; }
-fail() { ktap "not ok" "$1"; nfail=$((nfail + 1)); }
-skip() { ktap ok "$1 # SKIP $2"; nskip=$((nskip + 1)); }
-diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
-
-# result DESC COMMAND...: pass if the command succeeds (status 2: skip,
-# with the reason in $why).
-why=
-result() {
-	local desc=$1 t0=$SECONDS rc
-
-	shift
-	why=
-	"$@"
-	rc=$?
-	case $rc in
-	0) pass "$desc" ;;
-	2) skip "$desc" "$why" ;;
-	*) fail "$desc" ;;
-	esac
-	[ $((SECONDS - t0)) -lt 2 ] || diag "  ($((SECONDS - t0)) s)"
-}
-
-# expect WHAT GOT WANT: compare, and say what differs.
-expect() {
-	[ "$2" = "$3" ] && return 0
-	diag "$1: got '$2', expected '$3'"
-	return 1
-}
-
-count() { cat "/sys/kernel/edu/objects/$1" 2>/dev/null; }
 nsx() { ip netns exec "$NS" "$@"; }
-
-# wait_for COMMAND...: up to 10 s for the command to succeed.
-wait_for() {
-	local i
-
-	for ((i = 0; i < 100; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	"$@"
-}
 
 # stop_all: end the helpers still running, and anything left in the
 # namespace.
 stop_all() {
 	local p
 
-	for p in "${pids[@]}" $(ip netns pids "$NS" 2>/dev/null); do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
+	# shellcheck disable=SC2046 # one pid per word
+	stop_jobs "${pids[@]}" $(ip netns pids "$NS" 2>/dev/null)
 	pids=()
 }
 
@@ -179,11 +126,12 @@ serve() {
 		done' - "$(printf ':%04X' "$port")" "$file" |
 		ip netns exec "$NS" "$EDUCAT" "$@" -l 127.0.0.1 "$port" >"$out" &
 	pids+=($!)
-	wait_for listening "$port" "$@"
+	wait_for 10 ns_listening "$port" "$@"
 }
 
-# listening PORT [-k]: someone listens on PORT in the namespace.
-listening() {
+# ns_listening PORT [-k]: someone listens on PORT in the namespace, on
+# AF_EDU (or kernel TCP, -k).
+ns_listening() {
 	local file=/proc/net/edu
 
 	[ "${2:-}" = -k ] && file=/proc/net/tcp
@@ -238,7 +186,7 @@ if [ -n "$reason" ]; then
 	echo "1..0 # SKIP $reason"
 	exit $KSFT_SKIP
 fi
-echo "1..$NTESTS"
+ktap_plan 15
 TMP=$(mktemp -d)
 INST=$T/instances/edu_trace_test.$$
 trap cleanup EXIT
@@ -419,7 +367,7 @@ t_loss() {
 	done
 	nsx tc filter del dev lo ingress pref 1
 	[ "$ok" = 1 ] || { diag "the filter dropped nothing"; return 1; }
-	wait_for grep -q hello "$TMP/out2"
+	wait_for 10 grep -q hello "$TMP/out2"
 	trace_stop "$tr"
 	nsx sh -c 'echo 200 >/proc/sys/net/edu/rto_min_ms'
 	expect "received" "$(cat "$TMP/out2")" hello || return 1
@@ -545,6 +493,11 @@ t_empty() {
 }
 result "edu-trace: no connection, an error" t_empty
 
+# objects_zero: no socket, port or TIME-WAIT record of the module is left.
+objects_zero() {
+	[ "$(count sockets)$(count ports)$(count timewait)" = 000 ]
+}
+
 # The end: tracing off, nothing of the module left.
 t_zero() {
 	stop_all
@@ -552,14 +505,10 @@ t_zero() {
 	rmdir "$INST" && INST=
 	expect "events/edu/enable" "$(cat "$T/events/edu/enable")" 0 || return 1
 	ip netns del "$NS"
-	wait_for test "$(count sockets)$(count ports)$(count timewait)" = 000 ||
+	wait_for 10 objects_zero ||
 		{ diag "left: sockets $(count sockets) ports $(count ports) timewait $(count timewait)"; return 1; }
 }
 result "events off, live objects back to zero" t_zero
 
 # ----------------------------------------------------------------- end --
-[ $ntest = $NTESTS ] || { diag "ran $ntest tests, planned $NTESTS"; nfail=$((nfail + 1)); }
-diag "Totals: pass:$((ntest - nfail - nskip)) fail:$nfail skip:$nskip"
-[ $nfail -eq 0 ] || exit $KSFT_FAIL
-[ $nskip -lt $ntest ] || exit $KSFT_SKIP
-exit $KSFT_PASS
+ktap_end
