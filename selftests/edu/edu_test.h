@@ -1020,4 +1020,83 @@ static inline void edu_connect_pair(struct __test_metadata *_metadata,
 	__edu_close(self, lfd);
 }
 
+/*
+ * Linux's struct tcp_info as 6.12 lays it out (include/uapi/linux/tcp.h).
+ * glibc's <netinet/tcp.h> stops at tcpi_total_retrans and the system's
+ * <linux/tcp.h> clashes with it, so the tests have their own copy; the kernel
+ * fills as much of it as its own struct has (6.1 stops at tcpi_snd_wnd).
+ */
+struct edu_tcp_info {
+	__u8	tcpi_state;
+	__u8	tcpi_ca_state;
+	__u8	tcpi_retransmits;
+	__u8	tcpi_probes;
+	__u8	tcpi_backoff;
+	__u8	tcpi_options;
+	__u8	tcpi_snd_wscale : 4, tcpi_rcv_wscale : 4;
+	__u8	tcpi_delivery_rate_app_limited:1, tcpi_fastopen_client_fail:2;
+	__u32	tcpi_rto;
+	__u32	tcpi_ato;
+	__u32	tcpi_snd_mss;
+	__u32	tcpi_rcv_mss;
+	__u32	tcpi_unacked;
+	__u32	tcpi_sacked;
+	__u32	tcpi_lost;
+	__u32	tcpi_retrans;
+	__u32	tcpi_fackets;
+	__u32	tcpi_last_data_sent;
+	__u32	tcpi_last_ack_sent;
+	__u32	tcpi_last_data_recv;
+	__u32	tcpi_last_ack_recv;
+	__u32	tcpi_pmtu;
+	__u32	tcpi_rcv_ssthresh;
+	__u32	tcpi_rtt;
+	__u32	tcpi_rttvar;
+	__u32	tcpi_snd_ssthresh;
+	__u32	tcpi_snd_cwnd;
+	__u32	tcpi_advmss;
+	__u32	tcpi_reordering;
+	__u32	tcpi_rcv_rtt;
+	__u32	tcpi_rcv_space;
+	__u32	tcpi_total_retrans;
+	__u64	tcpi_pacing_rate;
+	__u64	tcpi_max_pacing_rate;
+	__u64	tcpi_bytes_acked;
+	__u64	tcpi_bytes_received;
+	__u32	tcpi_segs_out;
+	__u32	tcpi_segs_in;
+	__u32	tcpi_notsent_bytes;
+	__u32	tcpi_min_rtt;
+	__u32	tcpi_data_segs_in;
+	__u32	tcpi_data_segs_out;
+	__u64	tcpi_delivery_rate;
+	__u64	tcpi_busy_time;
+	__u64	tcpi_rwnd_limited;
+	__u64	tcpi_sndbuf_limited;
+	__u32	tcpi_delivered;
+	__u32	tcpi_delivered_ce;
+	__u64	tcpi_bytes_sent;
+	__u64	tcpi_bytes_retrans;
+	__u32	tcpi_dsack_dups;
+	__u32	tcpi_reord_seen;
+	__u32	tcpi_rcv_ooopack;
+	__u32	tcpi_snd_wnd;
+	__u32	tcpi_rcv_wnd;
+	__u32	tcpi_rehash;
+	__u16	tcpi_total_rto;
+	__u16	tcpi_total_rto_recoveries;
+	__u32	tcpi_total_rto_time;
+};
+
+/* TCP_INFO of @fd into @ti; returns the length the kernel copied, or -1. */
+static inline int edu_tcp_info(int fd, struct edu_tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0, sizeof(*ti));
+	if (getsockopt(fd, SOL_TCP, TCP_INFO, ti, &len))
+		return -1;
+	return len;
+}
+
 #endif /* EDU_TEST_H */

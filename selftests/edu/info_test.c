@@ -14,74 +14,6 @@
 #include "kselftest_harness.h"
 #include "edu_test.h"
 
-/*
- * Linux's struct tcp_info as 6.12 lays it out (include/uapi/linux/tcp.h).
- * glibc's <netinet/tcp.h> stops at tcpi_total_retrans and the system's
- * <linux/tcp.h> clashes with it, so the test has its own copy; the kernel
- * fills as much of it as its own struct has (6.1 stops at tcpi_snd_wnd).
- */
-struct full_tcp_info {
-	__u8	tcpi_state;
-	__u8	tcpi_ca_state;
-	__u8	tcpi_retransmits;
-	__u8	tcpi_probes;
-	__u8	tcpi_backoff;
-	__u8	tcpi_options;
-	__u8	tcpi_snd_wscale : 4, tcpi_rcv_wscale : 4;
-	__u8	tcpi_delivery_rate_app_limited:1, tcpi_fastopen_client_fail:2;
-	__u32	tcpi_rto;
-	__u32	tcpi_ato;
-	__u32	tcpi_snd_mss;
-	__u32	tcpi_rcv_mss;
-	__u32	tcpi_unacked;
-	__u32	tcpi_sacked;
-	__u32	tcpi_lost;
-	__u32	tcpi_retrans;
-	__u32	tcpi_fackets;
-	__u32	tcpi_last_data_sent;
-	__u32	tcpi_last_ack_sent;
-	__u32	tcpi_last_data_recv;
-	__u32	tcpi_last_ack_recv;
-	__u32	tcpi_pmtu;
-	__u32	tcpi_rcv_ssthresh;
-	__u32	tcpi_rtt;
-	__u32	tcpi_rttvar;
-	__u32	tcpi_snd_ssthresh;
-	__u32	tcpi_snd_cwnd;
-	__u32	tcpi_advmss;
-	__u32	tcpi_reordering;
-	__u32	tcpi_rcv_rtt;
-	__u32	tcpi_rcv_space;
-	__u32	tcpi_total_retrans;
-	__u64	tcpi_pacing_rate;
-	__u64	tcpi_max_pacing_rate;
-	__u64	tcpi_bytes_acked;
-	__u64	tcpi_bytes_received;
-	__u32	tcpi_segs_out;
-	__u32	tcpi_segs_in;
-	__u32	tcpi_notsent_bytes;
-	__u32	tcpi_min_rtt;
-	__u32	tcpi_data_segs_in;
-	__u32	tcpi_data_segs_out;
-	__u64	tcpi_delivery_rate;
-	__u64	tcpi_busy_time;
-	__u64	tcpi_rwnd_limited;
-	__u64	tcpi_sndbuf_limited;
-	__u32	tcpi_delivered;
-	__u32	tcpi_delivered_ce;
-	__u64	tcpi_bytes_sent;
-	__u64	tcpi_bytes_retrans;
-	__u32	tcpi_dsack_dups;
-	__u32	tcpi_reord_seen;
-	__u32	tcpi_rcv_ooopack;
-	__u32	tcpi_snd_wnd;
-	__u32	tcpi_rcv_wnd;
-	__u32	tcpi_rehash;
-	__u16	tcpi_total_rto;
-	__u16	tcpi_total_rto_recoveries;
-	__u32	tcpi_total_rto_time;
-};
-
 /* Linux's values (include/net/tcp_states.h, include/net/tcp.h). */
 #define ST_ESTABLISHED	1
 #define ST_SYN_SENT	2
@@ -92,17 +24,6 @@ struct full_tcp_info {
 #define ST_LISTEN	10
 #define TCP_CA_OPEN	0
 #define INFINITE_SSTHRESH 0x7fffffffU
-
-/* TCP_INFO of @fd into @ti; returns the length the kernel copied, or -1. */
-static int tcp_info(int fd, struct full_tcp_info *ti)
-{
-	socklen_t len = sizeof(*ti);
-
-	memset(ti, 0, sizeof(*ti));
-	if (getsockopt(fd, SOL_TCP, TCP_INFO, ti, &len))
-		return -1;
-	return len;
-}
 
 static int edu_info(int fd, struct edu_info *ei)
 {
@@ -117,9 +38,9 @@ static int edu_info(int fd, struct edu_info *ei)
 /* The state TCP_INFO reports, or -1. */
 static int tcp_state(int fd)
 {
-	struct full_tcp_info ti;
+	struct edu_tcp_info ti;
 
-	return tcp_info(fd, &ti) < 0 ? -1 : ti.tcpi_state;
+	return edu_tcp_info(fd, &ti) < 0 ? -1 : ti.tcpi_state;
 }
 
 /* Wait up to @ms for @fd to reach @state; true if it did. */
@@ -139,10 +60,10 @@ static bool wait_state(int fd, int state, int ms)
 static bool wait_acked(int fd, int ms)
 {
 	double end = edu_now() + ms / 1000.0;
-	struct full_tcp_info ti;
+	struct edu_tcp_info ti;
 
 	for (;;) {
-		if (tcp_info(fd, &ti) > 0 && !ti.tcpi_unacked &&
+		if (edu_tcp_info(fd, &ti) > 0 && !ti.tcpi_unacked &&
 		    !ti.tcpi_notsent_bytes)
 			return true;
 		if (edu_now() > end)
@@ -291,14 +212,14 @@ static unsigned long proc_col(const struct proc_cols *pc, const char *name,
  */
 TEST_F(edu, info__tcp_info_fresh)
 {
-	struct full_tcp_info e, t;
+	struct edu_tcp_info e, t;
 	int fd = edu_open(0), tcp = tcp_open();
 	int elen, tlen;
 
 	ASSERT_LE(0, fd);
 	ASSERT_LE(0, tcp);
-	elen = tcp_info(fd, &e);
-	tlen = tcp_info(tcp, &t);
+	elen = edu_tcp_info(fd, &e);
+	tlen = edu_tcp_info(tcp, &t);
 	ASSERT_LT(0, tlen);
 	ASSERT_EQ(tlen, elen) TH_LOG("kernel TCP copies %d bytes", tlen);
 	ASSERT_EQ(ST_CLOSE, e.tcpi_state);
@@ -325,7 +246,7 @@ TEST_F(edu, info__tcp_info_fresh)
  */
 TEST_F(edu, info__listener)
 {
-	struct full_tcp_info ti;
+	struct edu_tcp_info ti;
 	struct edu_info ei;
 	int fam, l, c, port;
 
@@ -334,7 +255,7 @@ TEST_F(edu, info__listener)
 		ASSERT_LE(0, l);
 		port = edu_listen_on(l, EDU_LOOPBACK, 5);
 		ASSERT_LT(0, port);
-		ASSERT_LT(0, tcp_info(l, &ti));
+		ASSERT_LT(0, edu_tcp_info(l, &ti));
 		ASSERT_EQ(ST_LISTEN, ti.tcpi_state);
 		ASSERT_EQ(0U, ti.tcpi_unacked);
 		ASSERT_EQ(5U, ti.tcpi_sacked);
@@ -342,7 +263,7 @@ TEST_F(edu, info__listener)
 		ASSERT_LE(0, c);
 		ASSERT_EQ(0, edu_connect_to(c, EDU_LOOPBACK, port));
 		ASSERT_EQ(0, edu_wait(l, POLLIN, 5000));
-		ASSERT_LT(0, tcp_info(l, &ti));
+		ASSERT_LT(0, edu_tcp_info(l, &ti));
 		ASSERT_EQ(1U, ti.tcpi_unacked) TH_LOG("%s",
 						      edu_family_name(fam));
 		ASSERT_EQ(5U, ti.tcpi_sacked);
@@ -366,7 +287,7 @@ static void transfer_case(struct __test_metadata *_metadata,
 			  bool srv_edu)
 {
 	enum { N = 200000, BACK = 3000 };
-	struct full_tcp_info c0, c, s, tc, ts;
+	struct edu_tcp_info c0, c, s, tc, ts;
 	int cli, srv, tcli, tsrv;
 	const char *what;
 	char buf[64];
@@ -378,7 +299,7 @@ static void transfer_case(struct __test_metadata *_metadata,
 			 &srv);
 	edu_connect_pair(_metadata, self, EDU_LO, false, false, &tcli, &tsrv);
 	ASSERT_TRUE(wait_acked(cli, 2000));
-	ASSERT_LT(0, tcp_info(cli, &c0));
+	ASSERT_LT(0, edu_tcp_info(cli, &c0));
 	ASSERT_EQ(ST_ESTABLISHED, c0.tcpi_state);
 	ASSERT_LE(10U, c0.tcpi_snd_cwnd) TH_LOG("%s", what);
 	ASSERT_EQ(1ULL, c0.tcpi_bytes_acked) TH_LOG("%s", what);
@@ -393,10 +314,10 @@ static void transfer_case(struct __test_metadata *_metadata,
 	ASSERT_TRUE(wait_acked(tcli, 2000));
 	ASSERT_TRUE(wait_acked(tsrv, 2000));
 	edu_msleep(100);	/* delayed ACKs out */
-	ASSERT_LT(0, tcp_info(cli, &c));
-	ASSERT_LT(0, tcp_info(srv, &s));
-	ASSERT_LT(0, tcp_info(tcli, &tc));
-	ASSERT_LT(0, tcp_info(tsrv, &ts));
+	ASSERT_LT(0, edu_tcp_info(cli, &c));
+	ASSERT_LT(0, edu_tcp_info(srv, &s));
+	ASSERT_LT(0, edu_tcp_info(tcli, &tc));
+	ASSERT_LT(0, edu_tcp_info(tsrv, &ts));
 
 	ASSERT_EQ(ST_ESTABLISHED, c.tcpi_state);
 	ASSERT_EQ(ST_ESTABLISHED, s.tcpi_state);
@@ -441,8 +362,8 @@ static void transfer_case(struct __test_metadata *_metadata,
 		ASSERT_EQ(65495U, c.tcpi_advmss);
 		ASSERT_LT(0U, c.tcpi_snd_wnd);
 		/* 6.1's struct tcp_info ends before tcpi_rcv_wnd. */
-		if ((size_t)tcp_info(cli, &c) >=
-		    offsetof(struct full_tcp_info, tcpi_rehash))
+		if ((size_t)edu_tcp_info(cli, &c) >=
+		    offsetof(struct edu_tcp_info, tcpi_rehash))
 			ASSERT_LT(0U, c.tcpi_rcv_wnd);
 		/* Idle clocks: data went both ways just now. */
 		ASSERT_GT(2000U, c.tcpi_last_data_sent);
@@ -464,10 +385,10 @@ static void transfer_case(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, shutdown(tcli, SHUT_WR));
 	ASSERT_TRUE(wait_state(cli, ST_FIN_WAIT2, 2000));
 	ASSERT_TRUE(wait_state(tcli, ST_FIN_WAIT2, 2000));
-	ASSERT_LT(0, tcp_info(cli, &c));
-	ASSERT_LT(0, tcp_info(srv, &s));
-	ASSERT_LT(0, tcp_info(tcli, &tc));
-	ASSERT_LT(0, tcp_info(tsrv, &ts));
+	ASSERT_LT(0, edu_tcp_info(cli, &c));
+	ASSERT_LT(0, edu_tcp_info(srv, &s));
+	ASSERT_LT(0, edu_tcp_info(tcli, &tc));
+	ASSERT_LT(0, edu_tcp_info(tsrv, &ts));
 	ASSERT_EQ(tc.tcpi_bytes_acked, c.tcpi_bytes_acked) TH_LOG("%s", what);
 	ASSERT_EQ(2ULL + N, c.tcpi_bytes_acked);
 	ASSERT_EQ(ts.tcpi_bytes_received, s.tcpi_bytes_received);
@@ -502,7 +423,7 @@ TEST_F(edu, info__short_and_bad_buffers)
 		{ SOL_EDU, EDU_INFO, sizeof(struct edu_info) },
 	};
 	unsigned char buf[1024], zero[1024];
-	struct full_tcp_info ti;
+	struct edu_tcp_info ti;
 	unsigned int i;
 	socklen_t len;
 	size_t size;
@@ -515,7 +436,7 @@ TEST_F(edu, info__short_and_bad_buffers)
 		int level = opts[i].level, opt = opts[i].opt;
 
 		/* TCP_INFO: the size of this kernel's struct tcp_info. */
-		size = opts[i].size ?: (size_t)tcp_info(tcp, &ti);
+		size = opts[i].size ?: (size_t)edu_tcp_info(tcp, &ti);
 		/* A generous buffer: the whole struct, the rest untouched. */
 		memset(buf, 0xa5, sizeof(buf));
 		len = sizeof(buf);
@@ -560,7 +481,7 @@ TEST_F(edu, info__short_and_bad_buffers)
 TEST_F(edu, info__edu_info_agrees)
 {
 	enum { N = 100000, BACK = 5000 };
-	struct full_tcp_info tc;
+	struct edu_tcp_info tc;
 	struct edu_info c, s;
 	struct proc_cols pc;
 	int cli, srv;
@@ -620,7 +541,7 @@ TEST_F(edu, info__edu_info_agrees)
 	ASSERT_EQ(s.segs_out, c.segs_in);
 
 	/* TCP_INFO says the same in its own units. */
-	ASSERT_LT(0, tcp_info(cli, &tc));
+	ASSERT_LT(0, edu_tcp_info(cli, &tc));
 	ASSERT_EQ(c.state, tc.tcpi_state);
 	ASSERT_EQ(c.mss, tc.tcpi_snd_mss);
 	ASSERT_EQ(c.advmss, tc.tcpi_advmss);
@@ -770,7 +691,7 @@ TEST_F(edu, info__curr_estab)
  */
 TEST_F(edu, info__syn_retransmission)
 {
-	struct full_tcp_info ti, tt;
+	struct edu_tcp_info ti, tt;
 	struct edu_info ei;
 	double end;
 	int fd, tcp;
@@ -782,7 +703,7 @@ TEST_F(edu, info__syn_retransmission)
 	ASSERT_LE(0, tcp);
 	ASSERT_ERRNO(EINPROGRESS, edu_connect_to(fd, EDU_BLACKHOLE, 9));
 	ASSERT_ERRNO(EINPROGRESS, edu_connect_to(tcp, EDU_BLACKHOLE, 9));
-	ASSERT_LT(0, tcp_info(fd, &ti));
+	ASSERT_LT(0, edu_tcp_info(fd, &ti));
 	ASSERT_EQ(ST_SYN_SENT, ti.tcpi_state);
 	ASSERT_EQ(0U, ti.tcpi_retransmits);
 	ASSERT_EQ(1U, ti.tcpi_unacked);
@@ -792,8 +713,8 @@ TEST_F(edu, info__syn_retransmission)
 	end = edu_now() + 5;
 	do {
 		edu_msleep(50);
-		ASSERT_LT(0, tcp_info(fd, &ti));
-		ASSERT_LT(0, tcp_info(tcp, &tt));
+		ASSERT_LT(0, edu_tcp_info(fd, &ti));
+		ASSERT_LT(0, edu_tcp_info(tcp, &tt));
 	} while ((!ti.tcpi_retransmits || !tt.tcpi_retransmits) &&
 		 edu_now() < end);
 	ASSERT_EQ(1U, ti.tcpi_retransmits);
@@ -832,7 +753,7 @@ TEST_F(edu, info__syn_retransmission)
 TEST_F_TIMEOUT(edu, info__zero_window_fin_wait1, 60)
 {
 	static unsigned char buf[16384];
-	struct full_tcp_info ti;
+	struct edu_tcp_info ti;
 	struct edu_info ei;
 	long probes0, done = 0, got = 0, bad;
 	double end;
@@ -869,7 +790,7 @@ TEST_F_TIMEOUT(edu, info__zero_window_fin_wait1, 60)
 	end = edu_now() + 10;
 	do {
 		edu_msleep(50);
-		ASSERT_LT(0, tcp_info(cli, &ti));
+		ASSERT_LT(0, edu_tcp_info(cli, &ti));
 	} while ((ti.tcpi_backoff < 2 ||
 		  edu_counter("ZeroWindowProbes") - probes0 < 2) &&
 		 edu_now() < end);
@@ -910,7 +831,7 @@ TEST_F_TIMEOUT(edu, info__zero_window_fin_wait1, 60)
 	}
 	ASSERT_EQ(done, got);
 	ASSERT_TRUE(wait_state(cli, ST_FIN_WAIT2, 2000));
-	ASSERT_LT(0, tcp_info(cli, &ti));
+	ASSERT_LT(0, edu_tcp_info(cli, &ti));
 	ASSERT_EQ(0U, ti.tcpi_probes);
 	ASSERT_EQ(0U, ti.tcpi_notsent_bytes);
 	ASSERT_EQ((unsigned long long)done + 2, ti.tcpi_bytes_acked);
@@ -927,7 +848,7 @@ TEST_F_TIMEOUT(edu, info__zero_window_fin_wait1, 60)
 TEST_F_TIMEOUT(edu, info__loss, 120)
 {
 	enum { N = 1000000 };
-	struct full_tcp_info ct, st;
+	struct edu_tcp_info ct, st;
 	struct edu_info c, s;
 	long rtx0, ofo0;
 	struct edu_pump snd, rcv;
@@ -950,8 +871,8 @@ TEST_F_TIMEOUT(edu, info__loss, 120)
 	ASSERT_TRUE(wait_state(cli, ST_FIN_WAIT2, 10000));
 	edu_msleep(100);
 
-	ASSERT_LT(0, tcp_info(cli, &ct));
-	ASSERT_LT(0, tcp_info(srv, &st));
+	ASSERT_LT(0, edu_tcp_info(cli, &ct));
+	ASSERT_LT(0, edu_tcp_info(srv, &st));
 	ASSERT_EQ((int)sizeof(c), edu_info(cli, &c));
 	ASSERT_EQ((int)sizeof(s), edu_info(srv, &s));
 	TH_LOG("%u retransmissions (%u timeouts), %u segments out of order",

@@ -22,68 +22,6 @@
 #include "kselftest_harness.h"
 #include "edu_test.h"
 
-/*
- * Linux's struct tcp_info (include/uapi/linux/tcp.h) as far as the cases
- * read it: glibc's <netinet/tcp.h> stops at tcpi_total_retrans and
- * <linux/tcp.h> clashes with it.  6.1 fills it all.
- */
-struct opt_tcp_info {
-	__u8	tcpi_state;
-	__u8	tcpi_ca_state;
-	__u8	tcpi_retransmits;
-	__u8	tcpi_probes;
-	__u8	tcpi_backoff;
-	__u8	tcpi_options;
-	__u8	tcpi_snd_wscale : 4, tcpi_rcv_wscale : 4;
-	__u8	tcpi_delivery_rate_app_limited:1, tcpi_fastopen_client_fail:2;
-	__u32	tcpi_rto;
-	__u32	tcpi_ato;
-	__u32	tcpi_snd_mss;
-	__u32	tcpi_rcv_mss;
-	__u32	tcpi_unacked;
-	__u32	tcpi_sacked;
-	__u32	tcpi_lost;
-	__u32	tcpi_retrans;
-	__u32	tcpi_fackets;
-	__u32	tcpi_last_data_sent;
-	__u32	tcpi_last_ack_sent;
-	__u32	tcpi_last_data_recv;
-	__u32	tcpi_last_ack_recv;
-	__u32	tcpi_pmtu;
-	__u32	tcpi_rcv_ssthresh;
-	__u32	tcpi_rtt;
-	__u32	tcpi_rttvar;
-	__u32	tcpi_snd_ssthresh;
-	__u32	tcpi_snd_cwnd;
-	__u32	tcpi_advmss;
-	__u32	tcpi_reordering;
-	__u32	tcpi_rcv_rtt;
-	__u32	tcpi_rcv_space;
-	__u32	tcpi_total_retrans;
-	__u64	tcpi_pacing_rate;
-	__u64	tcpi_max_pacing_rate;
-	__u64	tcpi_bytes_acked;
-	__u64	tcpi_bytes_received;
-	__u32	tcpi_segs_out;
-	__u32	tcpi_segs_in;
-	__u32	tcpi_notsent_bytes;
-	__u32	tcpi_min_rtt;
-	__u32	tcpi_data_segs_in;
-	__u32	tcpi_data_segs_out;
-	__u64	tcpi_delivery_rate;
-	__u64	tcpi_busy_time;
-	__u64	tcpi_rwnd_limited;
-	__u64	tcpi_sndbuf_limited;
-	__u32	tcpi_delivered;
-	__u32	tcpi_delivered_ce;
-	__u64	tcpi_bytes_sent;
-	__u64	tcpi_bytes_retrans;
-	__u32	tcpi_dsack_dups;
-	__u32	tcpi_reord_seen;
-	__u32	tcpi_rcv_ooopack;
-	__u32	tcpi_snd_wnd;
-};
-
 /* /proc/net/tcp's state numbers (include/net/tcp_states.h). */
 #define ST_SYN_RECV	0x03U
 
@@ -94,26 +32,18 @@ struct opt_tcp_info {
  */
 #define HELD_MS		150
 
-static int tcp_info(int fd, struct opt_tcp_info *ti)
-{
-	socklen_t len = sizeof(*ti);
-
-	memset(ti, 0, sizeof(*ti));
-	return getsockopt(fd, SOL_TCP, TCP_INFO, ti, &len);
-}
-
 static unsigned int data_segs_out(int fd)
 {
-	struct opt_tcp_info ti;
+	struct edu_tcp_info ti;
 
-	return tcp_info(fd, &ti) ? ~0U : ti.tcpi_data_segs_out;
+	return edu_tcp_info(fd, &ti) < 0 ? ~0U : ti.tcpi_data_segs_out;
 }
 
 static unsigned int notsent(int fd)
 {
-	struct opt_tcp_info ti;
+	struct edu_tcp_info ti;
 
-	return tcp_info(fd, &ti) ? ~0U : ti.tcpi_notsent_bytes;
+	return edu_tcp_info(fd, &ti) < 0 ? ~0U : ti.tcpi_notsent_bytes;
 }
 
 static int new_socket(bool edu)
@@ -405,13 +335,13 @@ TEST_F(edu, so_linger__round_trip)
 static int __mss_pair(struct _test_data_edu *self, bool edu, int *srv,
 		      unsigned int *mss)
 {
-	struct opt_tcp_info ti;
+	struct edu_tcp_info ti;
 	int cli = __edu_track(self, new_socket(edu));
 
 	if (cli < 0 || edu_set_int(cli, SOL_TCP, TCP_MAXSEG, 1000))
 		return -1;
 	*srv = __connect_accept(self, cli, false);
-	if (*srv < 0 || tcp_info(cli, &ti))
+	if (*srv < 0 || edu_tcp_info(cli, &ti) < 0)
 		return -1;
 	*mss = ti.tcpi_snd_mss;
 	return cli;
@@ -1146,7 +1076,7 @@ TEST_F(edu, linger2__negative_resets)
 TEST_F(edu, window_clamp__bounds_the_window)
 {
 	const long len = 256 << 10;
-	struct opt_tcp_info ti;
+	struct edu_tcp_info ti;
 	struct edu_pump tx, rx;
 	struct edu_info ei;
 	unsigned int maxwnd = 0;
@@ -1170,7 +1100,7 @@ TEST_F(edu, window_clamp__bounds_the_window)
 		if (!getsockopt(srv, SOL_EDU, EDU_INFO, &ei, &elen) &&
 		    ei.rcv_wnd > maxwnd)
 			maxwnd = ei.rcv_wnd;
-		if (!tcp_info(cli, &ti) && ti.tcpi_snd_wnd > maxwnd)
+		if (edu_tcp_info(cli, &ti) >= 0 && ti.tcpi_snd_wnd > maxwnd)
 			maxwnd = ti.tcpi_snd_wnd;
 		edu_msleep(1);
 	}
